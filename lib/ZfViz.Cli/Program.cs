@@ -1,0 +1,9 @@
+using System.CommandLine;
+using ZfViz.Cli.Commands;
+
+// zfviz: the command-line face of the ZFViz library. Each command is a thin wrapper over one library call.
+var root = new RootCommand("ZFViz: reproduce Zeiler & Fergus 2014 (deconvnet, top-9 projections, invariance, occlusion, ...)");
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(FixTorchCommand.Create());
+root.Subcommands.Add(NotebooksCommand.Create());
+return CliRunner.Invoke(root, args);

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ZfViz.Runtime;
+
+namespace ZfViz.Notebook;
+
+public enum NotebookStatus { Passed, Failed, TimedOut }
+
+public sealed record NotebookResult(string Notebook, NotebookStatus Status, TimeSpan Elapsed, string? OutputPath, string? Error);
+
+/// <summary>
+/// Executes notebooks headless with the pinned dotnet-repl (the local tool manifest in .config/), one kernel per
+/// notebook, with the kernel's working directory set to the notebook's folder so its relative #r paths resolve.
+/// Writes executed copies (with outputs) to the output folder; a notebook fails when dotnet-repl exits non-zero
+/// or when its executed copy holds an error output.
+/// </summary>
+public sealed class NotebookRunner
+{
+    public required string OutputDirectory { get; init; }
+    public Profile Profile { get; init; } = Profile.FromEnvironment();
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
+    /// <summary>Extra environment for the kernels (tests use it).</summary>
+    public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The notebooks of a folder in run order (file name order: 00-, 01-, ...).</summary>
+    public static IReadOnlyList<string> Discover(string folder, string? filter = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Notebook folder not found: {Path.GetFullPath(folder)}");
+        var all = Directory.GetFiles(folder, "*.ipynb").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
+        if (filter is not null) all = all.Where(p => Path.GetFileName(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (all.Count == 0)
+            throw new FileNotFoundException($"No notebooks (*.ipynb{(filter is null ? "" : $" matching '{filter}'")}) in {Path.GetFullPath(folder)}");
+        return all;
+    }
+
+    public NotebookResult Run(string notebook, Action<string>? log = null)
+    {
+        notebook = Path.GetFullPath(notebook);
+        Directory.CreateDirectory(OutputDirectory);
+        var output = Path.Combine(Path.GetFullPath(OutputDirectory), Path.GetFileName(notebook));
+        if (File.Exists(output)) File.Delete(output); // never report a stale copy
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(notebook)!,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-path", output })
+            psi.ArgumentList.Add(a);
+        psi.Environment[Profile.EnvironmentVariable] = Profile.Name;
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
+
+        var sw = Stopwatch.StartNew();
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(Timeout))
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            return new(notebook, NotebookStatus.TimedOut, sw.Elapsed, File.Exists(output) ? output : null,
+                       $"timed out after {Timeout.TotalMinutes:0} min");
+        }
+        p.WaitForExit();
+        sw.Stop();
+
+        var cellError = File.Exists(output) ? FirstError(output) : null;
+        if (p.ExitCode == 0 && cellError is null && File.Exists(output))
+            return new(notebook, NotebookStatus.Passed, sw.Elapsed, output, null);
+
+        var why = cellError
+                  ?? (!File.Exists(output) ? "dotnet-repl wrote no output notebook" : $"dotnet-repl exited with {p.ExitCode}");
+        var tail = string.Join('\n', (stderr.Result + stdout.Result).Split('\n').Where(l => l.Trim().Length > 0).TakeLast(8));
+        log?.Invoke(tail);
+        return new(notebook, NotebookStatus.Failed, sw.Elapsed, File.Exists(output) ? output : null,
+                   why + (cellError is null && tail.Length > 0 ? "\n" + tail : ""));
+    }
+
+    /// <summary>The first error output of an executed notebook ("cell N: message"), or null.</summary>
+    public static string? FirstError(string executedNotebook)
+    {
+        var nb = JsonNode.Parse(File.ReadAllText(executedNotebook));
+        var cells = nb?["cells"]?.AsArray();
+        if (cells is null) return "not a notebook (no cells)";
+        for (int i = 0; i < cells.Count; i++)
+            foreach (var o in cells[i]?["outputs"]?.AsArray() ?? [])
+                if (o?["output_type"]?.GetValue<string>() == "error")
+                {
+                    var msg = o["evalue"]?.GetValue<string>() ?? o["ename"]?.GetValue<string>() ?? "error";
+                    return $"cell {i + 1}: {msg.Split('\n')[0]}";
+                }
+        return null;
+    }
+
+    /// <summary>Removes every output (and execution count) so notebooks are committed clean.</summary>
+    public static bool StripOutputs(string notebook)
+    {
+        var text = File.ReadAllText(notebook);
+        var nb = JsonNode.Parse(text)!;
+        foreach (var c in nb["cells"]?.AsArray() ?? [])
+        {
+            if (c?["cell_type"]?.GetValue<string>() != "code") continue;
+            c["outputs"] = new JsonArray();
+            c["execution_count"] = null;
+        }
+        var clean = nb.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        if (clean == text) return false;
+        File.WriteAllText(notebook, clean);
+        return true;
+    }
+}

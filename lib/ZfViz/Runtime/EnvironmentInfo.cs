@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using ZfViz.Setup;
+
+namespace ZfViz.Runtime;
+
+/// <summary>What `zfviz info` and the setup notebook show: versions, device, threads, profile and paths.</summary>
+public sealed record EnvironmentInfo(
+    string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
+    string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
+    string? RepoRoot, string TorchFix, string? TorchError)
+{
+    /// <summary>Collects the facts. Torch start-up failures are reported in <see cref="TorchError"/>, not thrown.</summary>
+    public static EnvironmentInfo Collect()
+    {
+        string deviceName = "?", error = "";
+        bool cuda = false;
+        int threads = 0;
+        try
+        {
+            var dev = TorchRuntime.Initialize();
+            deviceName = dev.type.ToString().ToLowerInvariant();
+            cuda = torch.cuda.is_available();
+            threads = TorchRuntime.Threads;
+        }
+        catch (Exception e)
+        {
+            error = (e.InnerException ?? e).Message.Split('\n')[0] + " Run ./setup.sh (it applies the TorchSharp fix) and see README.";
+        }
+
+        string profile;
+        try { profile = Runtime.Profile.FromEnvironment().Name; }
+        catch (ArgumentException e) { profile = "invalid: " + e.Message; }
+
+        var lib = TorchNativeFix.FindSystemLibStdCxx();
+        var fix = lib is null ? "not applicable (no system libstdc++ found)"
+            : TorchNativeFix.IsNeeded(lib) ? $"needed ({lib} lacks {TorchNativeFix.RequiredVersion}; ./setup.sh applies it)"
+            : $"not needed ({lib} has {TorchNativeFix.RequiredVersion})";
+
+        return new EnvironmentInfo(
+            Version(typeof(EnvironmentInfo).Assembly), RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription,
+            Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
+            ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error);
+    }
+
+    static string Version(Assembly a) =>
+        a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? a.GetName().Version?.ToString() ?? "?";
+
+    /// <summary>Label/value rows in display order.</summary>
+    public IEnumerable<(string Label, string Value)> Rows()
+    {
+        yield return ("zfviz", ZfVizVersion);
+        yield return (".NET", DotNetVersion);
+        yield return ("OS", Os);
+        yield return ("TorchSharp", $"{TorchSharpVersion} ({TorchBackend} libtorch)");
+        yield return ("device", TorchError is null ? Device : "unavailable");
+        yield return ("CUDA available", CudaAvailable ? "yes" : "no");
+        yield return ("threads", Threads.ToString());
+        yield return ("profile", Profile);
+        yield return ("data root", DataRoot + $"  (${ZfVizPaths.DataVariable})");
+        yield return ("models", ModelsRoot + $"  (${ZfVizPaths.ModelsVariable})");
+        yield return ("repository", RepoRoot ?? "not found");
+        yield return ("libstdc++ fix", TorchFix);
+        if (TorchError is not null) yield return ("torch error", TorchError);
+    }
+}

@@ -1,0 +1,38 @@
+namespace ZfViz.Runtime;
+
+/// <summary>
+/// How big every experiment runs. One environment variable, <c>ZFVIZ_PROFILE</c>, picks it:
+/// <c>quick</c> (CI: every notebook in about a minute), <c>course</c> (a CPU laptop: about an hour for the series),
+/// <c>paper</c> (full-size models and data, GPU). Default: <c>quick</c> when <c>CI</c> is set, else <c>course</c>.
+/// </summary>
+/// <param name="TrainImages">Training images used per run (null: the whole split).</param>
+/// <param name="EvalImages">Evaluation images used per run (null: the whole split).</param>
+/// <param name="Epochs">Training epochs of the main CIFAR-scale run.</param>
+/// <param name="BatchSize">Mini-batch size for training (the paper: 128).</param>
+public sealed record Profile(string Name, string Description, int? TrainImages, int? EvalImages, int Epochs, int BatchSize)
+{
+    public const string EnvironmentVariable = "ZFVIZ_PROFILE";
+
+    public static readonly Profile Quick = new("quick", "CI smoke run: tiny subsets, one short epoch", 2_000, 500, 1, 64);
+    public static readonly Profile Course = new("course", "CPU laptop: CIFAR-scale models, about an hour for the series", 50_000, 10_000, 10, 128);
+    public static readonly Profile Paper = new("paper", "full-size ZFNet at 224x224, ImageNet-scale data, GPU", null, null, 70, 128);
+
+    public static IReadOnlyList<Profile> All { get; } = [Quick, Course, Paper];
+
+    /// <summary>Looks a profile up by name (case-insensitive); unknown names fail with the list of valid ones.</summary>
+    public static Profile Parse(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException(
+            $"Unknown profile '{name}'. Choose one of: {string.Join(", ", All.Select(p => p.Name))} (set {EnvironmentVariable}).");
+
+    /// <summary>The profile named by ZFVIZ_PROFILE, else quick under CI, else course.</summary>
+    public static Profile FromEnvironment(Func<string, string?>? getEnv = null)
+    {
+        getEnv ??= Environment.GetEnvironmentVariable;
+        var name = getEnv(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(name)) return Parse(name);
+        return string.IsNullOrEmpty(getEnv("CI")) ? Course : Quick;
+    }
+
+    public override string ToString() => $"{Name} ({Description})";
+}

@@ -1,0 +1,57 @@
+using TorchSharp;
+
+namespace ZfViz.Runtime;
+
+/// <summary>
+/// The one place that starts libtorch. <c>torch.InitializeDeviceType</c> must be the first TorchSharp call in a
+/// process or notebook kernel (a first call into torch.nn fails to find LibTorchSharp), so every entry point calls
+/// <see cref="Initialize"/> first. Device: $ZFVIZ_DEVICE (cpu | cuda | auto), default auto = CUDA when this build
+/// uses the CUDA libtorch and a GPU is present. Threads: $ZFVIZ_THREADS, default libtorch's choice (one per core).
+/// </summary>
+public static class TorchRuntime
+{
+    public const string DeviceVariable = "ZFVIZ_DEVICE";
+    public const string ThreadsVariable = "ZFVIZ_THREADS";
+
+    /// <summary>The libtorch flavour this library was built against (-p:ZfVizTorch=cpu|cuda).</summary>
+#if ZFVIZ_CUDA
+    public const string Backend = "cuda";
+#else
+    public const string Backend = "cpu";
+#endif
+
+    static readonly object Gate = new();
+    static torch.Device? device;
+
+    /// <summary>The device chosen by <see cref="Initialize"/>.</summary>
+    public static torch.Device Device => device ?? Initialize();
+
+    public static torch.Device Initialize(string? requested = null)
+    {
+        lock (Gate)
+        {
+            if (device is not null) return device;
+            requested ??= Environment.GetEnvironmentVariable(DeviceVariable);
+            var want = string.IsNullOrWhiteSpace(requested) ? "auto" : requested.Trim().ToLowerInvariant();
+            if (want is not ("auto" or "cpu" or "cuda"))
+                throw new ArgumentException($"Unknown device '{requested}'. Use cpu, cuda or auto (set {DeviceVariable}).");
+            if (want == "cuda" && Backend != "cuda")
+                throw new InvalidOperationException(
+                    "CUDA was requested but this build uses the CPU libtorch. Rebuild with: ZFVIZ_TORCH=cuda ./setup.sh");
+
+            var type = Backend == "cuda" && want != "cpu" ? DeviceType.CUDA : DeviceType.CPU;
+            torch.InitializeDeviceType(type);
+            if (type == DeviceType.CUDA && !torch.cuda.is_available())
+            {
+                if (want == "cuda") throw new InvalidOperationException("CUDA was requested but no GPU is visible to libtorch.");
+                type = DeviceType.CPU;
+            }
+            if (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var threads) && threads > 0)
+                torch.set_num_threads(threads);
+            device = new torch.Device(type);
+            return device;
+        }
+    }
+
+    public static int Threads => torch.get_num_threads();
+}
