@@ -1,0 +1,52 @@
+using TorchSharp;
+
+namespace ZfViz.Data;
+
+/// <summary>
+/// The data-set abstraction every consumer takes (trainer, top-9 search, analyses): images decoded into one
+/// uint8 tensor [N,C,H,W] (0..255, kept compact: CIFAR-10 train is 150 MB), int64 labels [N], and class names.
+/// Conversion to float and normalisation happen per batch (see <see cref="Augment"/>).
+/// </summary>
+public sealed class ImageDataset : IDisposable
+{
+    public string Name { get; }
+    /// <summary>uint8 [N,C,H,W] on the CPU.</summary>
+    public torch.Tensor Images { get; }
+    /// <summary>int64 [N], each in 0..ClassNames.Count-1.</summary>
+    public torch.Tensor Labels { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public ImageDataset(string name, torch.Tensor images, torch.Tensor labels, IReadOnlyList<string> classNames)
+    {
+        if (images.dim() != 4) throw new ArgumentException($"{name}: images must be [N,C,H,W]; got [{string.Join(",", images.shape)}].");
+        if (images.dtype != torch.ScalarType.Byte) throw new ArgumentException($"{name}: images must be uint8; got {images.dtype}.");
+        if (labels.dim() != 1 || labels.shape[0] != images.shape[0])
+            throw new ArgumentException($"{name}: {images.shape[0]} images but {(labels.dim() == 1 ? labels.shape[0] : -1)} labels.");
+        Name = name;
+        Images = images;
+        Labels = labels.to_type(torch.ScalarType.Int64);
+        ClassNames = classNames;
+    }
+
+    public int Count => (int)Images.shape[0];
+    public int Channels => (int)Images.shape[1];
+    public int Height => (int)Images.shape[2];
+    public int Width => (int)Images.shape[3];
+
+    /// <summary>A view on some of the images (indices into this data set).</summary>
+    public ImageDataset Subset(IReadOnlyList<long> indices, string? name = null)
+    {
+        var idx = torch.tensor(indices.ToArray(), torch.ScalarType.Int64);
+        return new ImageDataset(name ?? Name, Images.index_select(0, idx), Labels.index_select(0, idx), ClassNames);
+    }
+
+    /// <summary>The first n images (or all, if n is null or larger).</summary>
+    public ImageDataset Take(int? n) =>
+        n is null || n >= Count ? this : new ImageDataset(Name, Images[..n.Value], Labels[..n.Value], ClassNames);
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}
