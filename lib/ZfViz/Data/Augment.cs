@@ -19,7 +19,8 @@ public static class Augment
         using var scope = NewDisposeScope();
         var sum = zeros(data.Channels, data.Height, data.Width, dtype: ScalarType.Float64);
         for (int i = 0; i < data.Count; i += chunk)
-            sum.add_(data.Images[i..Math.Min(data.Count, i + chunk)].to_type(ScalarType.Float64).sum(0));
+            // dim: named, because a literal 0 would bind to the sum(ScalarType) overload (a total cast to uint8).
+            sum.add_(data.Images[i..Math.Min(data.Count, i + chunk)].to_type(ScalarType.Float64).sum(dim: 0));
         return (sum / (255.0 * Math.Max(1, data.Count))).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 

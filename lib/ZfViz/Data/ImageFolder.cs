@@ -57,7 +57,8 @@ public static class ImageFolder
         var files = classes.SelectMany((c, label) => c.Files.Select(f => (File: f, Label: label))).ToArray();
         var result = DecodeFiles(files.Select(f => f.File).ToArray(), files.Select(f => (long)f.Label).ToArray(),
             classes.Select(c => c.Name).ToArray(), prep, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)));
-        var kept = result.Data.Labels.bincount(classes.Count).data<long>().ToArray();
+        var kept = new long[classes.Count];
+        foreach (var label in result.Data.Labels.data<long>()) kept[label]++;
         for (int c = 0; c < classes.Count; c++)
             if (kept[c] == 0)
             {
