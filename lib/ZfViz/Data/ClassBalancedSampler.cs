@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace ZfViz.Data;
 
 /// <summary>
@@ -9,8 +7,11 @@ namespace ZfViz.Data;
 /// </summary>
 public static class ClassBalancedSampler
 {
-    public static ClassBalancedSplit Sample(torch.Tensor labels, int trainPerClass, int? testPerClass = null, int seed = 0) =>
-        Sample((IReadOnlyList<long>)labels.data<long>().ToArray(), trainPerClass, testPerClass, seed);
+    /// <summary>A split of a data set by its labels (index with <see cref="ImageDataset.Subset"/>).</summary>
+    public static ClassBalancedSplit Sample(ImageDataset data, int trainPerClass, int? testPerClass = null, int seed = 0) =>
+        Sample(Labels(data), trainPerClass, testPerClass, seed);
+
+    static IReadOnlyList<long> Labels(ImageDataset data) => data.Labels.data<long>().ToArray();
 
     public static ClassBalancedSplit Sample(IReadOnlyList<long> labels, int trainPerClass, int? testPerClass = null, int seed = 0)
     {
@@ -49,7 +50,7 @@ public static class ClassBalancedSampler
         int count = 5, int seed = 0) =>
         Enumerable.Range(0, count).Select(k => Sample(labels, trainPerClass, testPerClass, seed + k)).ToArray();
 
-    public static IReadOnlyList<ClassBalancedSplit> Splits(torch.Tensor labels, int trainPerClass, int? testPerClass = null,
+    public static IReadOnlyList<ClassBalancedSplit> Splits(ImageDataset data, int trainPerClass, int? testPerClass = null,
         int count = 5, int seed = 0) =>
-        Splits((IReadOnlyList<long>)labels.data<long>().ToArray(), trainPerClass, testPerClass, count, seed);
+        Splits(Labels(data), trainPerClass, testPerClass, count, seed);
 }
