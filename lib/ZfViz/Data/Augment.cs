@@ -33,16 +33,26 @@ public static class Augment
         using var scope = NewDisposeScope();
         long n = batch.shape[0], h = batch.shape[2], w = batch.shape[3];
         var padded = padding > 0 ? nn.functional.pad(batch, [padding, padding, padding, padding]) : batch;
-        var offY = randint(0, 2 * padding + 1, [n], generator: rng).data<long>().ToArray();
-        var offX = randint(0, 2 * padding + 1, [n], generator: rng).data<long>().ToArray();
-        var flip = (rand([n], generator: rng) < 0.5).data<bool>().ToArray();
-        var crops = new Tensor[n];
-        for (long i = 0; i < n; i++)
-        {
-            var c = padded[i, .., (int)offY[i]..(int)(offY[i] + h), (int)offX[i]..(int)(offX[i] + w)];
-            crops[i] = flip[i] ? c.flip(2) : c;
-        }
-        return stack(crops).MoveToOuterDisposeScope();
+        var offY = randint(0, 2 * padding + 1, [n], generator: rng);
+        var offX = randint(0, 2 * padding + 1, [n], generator: rng);
+        var flip = rand([n], generator: rng) < 0.5;
+        return CropWindows(padded, offY, offX, flip, (int)h, (int)w).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Window i of the output is batch[i, :, offY[i] + (0..cropH), offX[i] + (0..cropW)], mirrored where flip[i]: two
+    /// gathers instead of a slice per image, so a batch costs a few tensor operations whatever its size.
+    /// </summary>
+    static Tensor CropWindows(Tensor batch, Tensor offY, Tensor offX, Tensor flip, int cropH, int cropW)
+    {
+        long n = batch.shape[0], c = batch.shape[1], w = batch.shape[3];
+        var device = batch.device;
+        var stepsY = arange(cropH, dtype: ScalarType.Int64);
+        var stepsX = arange(cropW, dtype: ScalarType.Int64);
+        var rows = (offY.unsqueeze(1) + stepsY).to(device);
+        var cols = (offX.unsqueeze(1) + where(flip.unsqueeze(1), stepsX.flip(0), stepsX)).to(device);
+        var x = batch.gather(2, rows.view(n, 1, cropH, 1).expand(n, c, cropH, w));
+        return x.gather(3, cols.view(n, 1, 1, cropW).expand(n, c, cropH, cropW));
     }
 
     /// <summary>Subtracts the per-pixel mean image [C,H,W] (from <see cref="PixelMean"/>) from a float batch [N,C,H,W].</summary>
@@ -69,16 +79,10 @@ public static class Augment
         using var scope = NewDisposeScope();
         long n = batch.shape[0], h = batch.shape[2], w = batch.shape[3];
         CropOrigin(batch, crop);
-        var offY = randint(0, h - crop + 1, [n], generator: rng).data<long>().ToArray();
-        var offX = randint(0, w - crop + 1, [n], generator: rng).data<long>().ToArray();
-        var flip = (rand([n], generator: rng) < 0.5).data<bool>().ToArray();
-        var crops = new Tensor[n];
-        for (long i = 0; i < n; i++)
-        {
-            var c = batch[i, .., (int)offY[i]..(int)(offY[i] + crop), (int)offX[i]..(int)(offX[i] + crop)];
-            crops[i] = flip[i] ? c.flip(2) : c;
-        }
-        return stack(crops).MoveToOuterDisposeScope();
+        var offY = randint(0, h - crop + 1, [n], generator: rng);
+        var offX = randint(0, w - crop + 1, [n], generator: rng);
+        var flip = rand([n], generator: rng) < 0.5;
+        return CropWindows(batch, offY, offX, flip, crop, crop).MoveToOuterDisposeScope();
     }
 
     /// <summary>Names of the 10 evaluation views, in the order <see cref="TenViews"/> returns them.</summary>

@@ -88,6 +88,25 @@ public class AugmentTests
     }
 
     [Fact]
+    public void RandomCropFlipMatchesThePerImageReference()
+    {
+        // The reference: the same random draws, then one slice (and flip) per image.
+        using var batch = Coded(16, 5, 7);
+        using var fast = Augment.RandomCropFlip(batch, 2, new Generator(11));
+        var rng = new Generator(11);
+        var offY = randint(0, 5, [16], generator: rng).data<long>().ToArray();
+        var offX = randint(0, 5, [16], generator: rng).data<long>().ToArray();
+        var flip = (rand([16], generator: rng) < 0.5).data<bool>().ToArray();
+        var padded = nn.functional.pad(batch, [2, 2, 2, 2]);
+        for (int i = 0; i < 16; i++)
+        {
+            var c = padded[i, .., (int)offY[i]..(int)(offY[i] + 5), (int)offX[i]..(int)(offX[i] + 7)];
+            if (flip[i]) c = c.flip(2);
+            Assert.True(fast[i].allclose(c, 0, 0), $"image {i}");
+        }
+    }
+
+    [Fact]
     public void SubtractMeanUsesThePerPixelMean()
     {
         var images = tensor(new byte[] { 0, 10, 20, 30, 255, 255, 255, 255 }).reshape(2, 1, 2, 2);
