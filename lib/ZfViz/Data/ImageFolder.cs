@@ -77,26 +77,22 @@ public static class ImageFolder
     {
         prep.Validated();
         if (files.Count != labels.Count) throw new ArgumentException($"{name}: {files.Count} files but {labels.Count} labels.");
-        int n = files.Count, per = prep.Channels * prep.Size * prep.Size;
+        int n = files.Count;
         var images = torch.empty([n, prep.Channels, prep.Size, prep.Size], torch.ScalarType.Byte);
         var ok = new bool[n];
         var errors = new string?[n];
-        var access = images.data<byte>();
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => new byte[per],
-            (i, _, buffer) =>
+        // Each worker decodes straight into its image's slot of the output tensor (a view's bytes span).
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            using var slot = images[i];
+            try
             {
-                try
-                {
-                    ImageDecoder.DecodeInto(files[i], prep, buffer);
-                    access.CopyFrom(buffer, 0, (long)i * per);
-                    ok[i] = true;
-                }
-                catch (InvalidDataException e) { errors[i] = e.InnerException?.Message ?? e.Message; }
-                catch (IOException e) { errors[i] = e.Message; }
-                return buffer;
-            },
-            _ => { });
+                ImageDecoder.DecodeInto(files[i], prep, slot.bytes);
+                ok[i] = true;
+            }
+            catch (InvalidDataException e) { errors[i] = e.InnerException?.Message ?? e.Message; }
+            catch (IOException e) { errors[i] = e.Message; }
+        });
         var skipped = Enumerable.Range(0, n).Where(i => !ok[i]).Select(i => new SkippedFile(files[i], $"not decodable: {errors[i]}")).ToList();
         var labelTensor = torch.tensor(labels.ToArray(), torch.ScalarType.Int64);
         if (skipped.Count == 0) return new FolderLoadResult(new ImageDataset(name, images, labelTensor, classNames), skipped);

@@ -144,19 +144,25 @@ public sealed class TensorCache(string folder)
     static long ElementSize(string dtype) => dtype switch { "uint8" or "bool" => 1, "float32" => 4, "int64" => 8, _ => throw new InvalidDataException($"unknown dtype {dtype}") };
     static long ByteLength(TensorInfo t) => ElementSize(t.Dtype) * t.Shape.Aggregate(1L, (a, d) => a * d);
 
+    /// <summary>Ranges of dim 0 of about <see cref="Chunk"/> bytes each (whole rows), so spans stay under 2 GB.</summary>
+    static IEnumerable<(long Start, long Count)> RowChunks(long[] shape)
+    {
+        if (shape.Length == 0 || shape[0] == 0) yield break;
+        long rowBytes = Math.Max(1, shape.Skip(1).Aggregate(1L, (a, d) => a * d));
+        long rows = Math.Max(1, Chunk / rowBytes);
+        for (long start = 0; start < shape[0]; start += rows) yield return (start, Math.Min(rows, shape[0] - start));
+    }
+
     static void WriteTensor(Stream s, torch.Tensor t)
     {
         var c = t.cpu().contiguous();
         switch (c.dtype)
         {
             case torch.ScalarType.Byte:
-                var access = c.data<byte>();
-                var buffer = new byte[(int)Math.Min(Chunk, Math.Max(1, c.NumberOfElements))];
-                for (long o = 0; o < c.NumberOfElements; o += buffer.Length)
+                foreach (var (start, count) in RowChunks(c.shape))
                 {
-                    int n = (int)Math.Min(buffer.Length, c.NumberOfElements - o);
-                    access.CopyTo(buffer, 0, o);
-                    s.Write(buffer, 0, n);
+                    using var part = c.narrow(0, start, count);
+                    s.Write(part.bytes);
                 }
                 break;
             case torch.ScalarType.Int64: s.Write(MemoryMarshal.AsBytes(c.data<long>().ToArray().AsSpan())); break;
@@ -174,13 +180,11 @@ public sealed class TensorCache(string folder)
         {
             case "uint8":
                 var t = torch.empty(info.Shape, torch.ScalarType.Byte);
-                var access = t.data<byte>();
-                var buffer = new byte[(int)Math.Min(Chunk, Math.Max(1, bytes))];
-                for (long o = 0; o < bytes; o += buffer.Length)
+                // Straight from the file into the tensor's memory, a few megabytes of whole images at a time.
+                foreach (var (start, count) in RowChunks(info.Shape))
                 {
-                    int n = (int)Math.Min(buffer.Length, bytes - o);
-                    s.ReadExactly(buffer, 0, n);
-                    access.CopyFrom(n == buffer.Length ? buffer : buffer[..n], 0, o);
+                    using var part = t.narrow(0, start, count);
+                    s.ReadExactly(part.bytes);
                 }
                 return t;
             case "int64":
