@@ -84,18 +84,29 @@ public static class DataCommand
     static Command CreateBench()
     {
         var batch = new Option<int>("--batch") { Description = "Batch size for the augmentation pass", DefaultValueFactory = _ => 128 };
+        var imagenet = new Option<bool>("--imagenet") { Description = "Also decode the 1000 ImageNet sample photos at 224x224" };
         var data = DataRootOption();
-        var cmd = new Command("bench", "Measure CIFAR-10: first load (decode, images/s), cached reload time, augmentation images/s") { batch, data };
+        var cmd = new Command("bench", "Measure CIFAR-10: first load (decode, images/s), cached reload time, augmentation images/s") { batch, imagenet, data };
         cmd.SetAction(r =>
         {
             if (r.GetValue(batch) < 1) throw new ArgumentException("--batch must be at least 1.");
             TorchRuntime.Initialize();
             var b = DataBenchmark.Run(r.GetValue(data), r.GetValue(batch), m => Console.Error.WriteLine(m));
-            Console.WriteLine($"CIFAR-10 ({b.Format}), {b.Threads} threads");
+            Console.WriteLine($"CIFAR-10 ({b.Format}), {b.Threads} decoding threads, {b.TorchThreads} torch threads");
             Console.WriteLine($"  first load (decode, no cache)  {b.DecodedImages,7:N0} images  {b.DecodeSeconds,7:0.00} s  {b.DecodeImagesPerSecond,9:N0} images/s");
             Console.WriteLine($"  cache write                                     {b.CacheWriteSeconds,7:0.00} s");
             Console.WriteLine($"  cached reload                  {b.CachedImages,7:N0} images  {b.CachedReloadSeconds,7:0.00} s");
-            Console.WriteLine($"  augmentation (float, mean, crop+flip, batch {b.BatchSize})  {b.AugmentedImages:N0} images  {b.AugmentSeconds:0.00} s  {b.AugmentImagesPerSecond:N0} images/s");
+            Console.WriteLine($"  augmentation (float, mean, crop+flip, batch {b.BatchSize})");
+            Console.WriteLine($"    {b.TorchThreads} torch thread(s)               {b.AugmentedImages,7:N0} images  {b.AugmentSeconds,7:0.00} s  {b.AugmentImagesPerSecond,9:N0} images/s");
+            if (b.TorchThreads > 1)
+                Console.WriteLine($"    1 torch thread                 {b.AugmentedImages,7:N0} images  {b.AugmentSecondsOneThread,7:0.00} s  {b.AugmentImagesPerSecondOneThread,9:N0} images/s");
+            if (r.GetValue(imagenet))
+            {
+                var (n, seconds) = DataBenchmark.DecodeImageNetSamples(r.GetValue(data));
+                Console.WriteLine($"ImageNet samples at 224 (resize 256, centre crop): {n:N0} images  {seconds:0.00} s  {n / seconds:N0} images/s");
+            }
+            // The machine's load puts the figures in context (shared CPUs make them vary).
+            if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         });
         return cmd;

@@ -76,7 +76,7 @@ public static class Datasets
             foreach (var s in result.Skipped.Take(10)) log($"  {s.Path}: {s.Reason}");
             if (result.Skipped.Count > 10) log($"  ... and {result.Skipped.Count - 10} more");
         }
-        if (options?.UseCache != false) cache.StoreImages(key, result.Data, result.Skipped.Count);
+        if (options?.UseCache != false) TryStore(() => cache.StoreImages(key, result.Data, result.Skipped.Count), cache, log);
         return new DatasetLoadReport(result.Data, result.Skipped, result.Skipped.Count, key, false);
     }
 
@@ -94,11 +94,21 @@ public static class Datasets
         var (data, skipped) = Voc.Load(folder, split, prep);
         if (skipped.Count > 0) (options?.Log ?? (m => Console.Error.WriteLine(m)))($"{info.Name}/{split}: skipped {skipped.Count} undecodable image(s), first: {skipped[0].Path}");
         if (options?.UseCache != false)
-            cache.Store(key, new TensorCache.Entry(data.Name, new Dictionary<string, torch.Tensor>
+            TryStore(() => cache.Store(key, new TensorCache.Entry(data.Name, new Dictionary<string, torch.Tensor>
             {
                 ["images"] = data.Images, ["targets"] = data.Targets, ["difficult"] = data.Difficult,
-            }, data.ClassNames, data.ImageIds, skipped.Count));
+            }, data.ClassNames, data.ImageIds, skipped.Count)), cache, options?.Log ?? (m => Console.Error.WriteLine(m)));
         return data;
+    }
+
+    /// <summary>A cache that cannot be written (read-only data root, full disk) costs speed, not the load.</summary>
+    static void TryStore(Action store, TensorCache cache, Action<string> log)
+    {
+        try { store(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"note: could not write the tensor cache in {cache.Folder} ({e.Message}); the next load decodes again.");
+        }
     }
 
     static (string Root, string Folder) Locate(DatasetInfo info, string split, DataLoadOptions? options)

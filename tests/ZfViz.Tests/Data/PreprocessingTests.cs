@@ -72,6 +72,15 @@ public class PreprocessingTests
     }
 
     [Fact]
+    public void TensorPathTurnsRgbToLuma()
+    {
+        var images = torch.tensor(new byte[] { 100, 200, 50 }).reshape(1, 3, 1, 1);
+        using var d = TensorPreprocess.Apply(new ImageDataset("t", images, torch.tensor(new long[] { 0 }), ["a"]), new ImagePreprocessing(1, null, 1));
+        Assert.Equal(new long[] { 1, 1, 1, 1 }, d.Images.shape);
+        Assert.Equal((byte)Math.Round(0.299 * 100 + 0.587 * 200 + 0.114 * 50), d.Images.item<byte>());
+    }
+
+    [Fact]
     public void TensorUpscaleOfConstantStaysConstant()
     {
         var images = torch.full([2, 3, 28, 28], 77, dtype: torch.ScalarType.Byte);
