@@ -1,0 +1,55 @@
+using ZfViz.Models;
+using ZfViz.Runtime;
+
+namespace ZfViz.Tests.Models;
+
+/// <summary>
+/// Shared inputs of the ResNet-18 tests: the ImageNet network loaded once, and a few real ImageNet sample photos
+/// from the shared data folder ($ZFVIZ_SHARED_DATA, else a sibling shared/data of the repository or of a folder
+/// above it, as on CI where it is ../shared/data next to the clone).
+/// </summary>
+public static class ResNet18TestData
+{
+    static readonly Lazy<ResNet18> Model = new(() => ResNet18.LoadImageNet());
+    static readonly Lazy<ResNet18Preprocessing> Prep = new(() => ResNet18Preprocessing.Load());
+
+    public static ResNet18 ImageNet => Model.Value;
+    public static ResNet18Preprocessing Preprocessing => Prep.Value;
+
+    public static string? SharedData()
+    {
+        if (Environment.GetEnvironmentVariable("ZFVIZ_SHARED_DATA") is { Length: > 0 } env) return Directory.Exists(env) ? env : null;
+        for (var dir = ZfVizPaths.FindRepoRoot() is { } root ? new DirectoryInfo(root) : null; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>n sample photos spread over the 1000 classes, or a skip (with the reason) when the folder is absent.</summary>
+    public static IReadOnlyList<string> SamplePhotos(int n)
+    {
+        var folder = SharedData() is { } d ? Path.Combine(d, "imagenet-samples") : null;
+        if (folder is null || !Directory.Exists(folder))
+            throw new SkipException("ImageNet sample photos not found: set ZFVIZ_SHARED_DATA to the folder holding imagenet-samples/ (CI: ../shared/data beside the repository).");
+        var all = Directory.GetFiles(folder!, "*.JPEG").Order(StringComparer.Ordinal).ToList();
+        return Enumerable.Range(0, n).Select(i => all[i * all.Count / n + 7 * i % Math.Max(1, all.Count / n)]).ToList();
+    }
+
+    /// <summary>Marks a test as skipped: xunit 2.9's runner reports an exception whose message starts with this token as a skip.</summary>
+    public sealed class SkipException(string reason) : Exception("$XunitDynamicSkip$" + reason);
+
+    /// <summary>max |a - b| / max |b|: the error relative to the reference's scale.</summary>
+    public static double RelativeError(float[] a, float[] b)
+    {
+        Assert.Equal(b.Length, a.Length);
+        double maxDiff = 0, maxRef = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+            maxRef = Math.Max(maxRef, Math.Abs(b[i]));
+        }
+        return maxDiff / maxRef;
+    }
+}
