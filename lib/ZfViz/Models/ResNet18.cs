@@ -50,6 +50,9 @@ public sealed class ResNet18 : Module<Tensor, Tensor>
     /// <summary>Zero padding of the stem convolution as (top, left, bottom, right), ONNX order.</summary>
     public static readonly (int Top, int Left, int Bottom, int Right) Conv1Pads = (3, 3, 2, 2);
 
+    /// <summary>The batch norms' epsilon (1e-5 in the ONNX file).</summary>
+    public double BatchNormEps { get; }
+
     /// <summary>Basic blocks in layer1..layer4.</summary>
     public IReadOnlyList<int> BlocksPerLayer { get; }
 
@@ -60,6 +63,7 @@ public sealed class ResNet18 : Module<Tensor, Tensor>
     public ResNet18(IReadOnlyList<int>? blocksPerLayer = null, double eps = 1e-5, string name = "resnet18") : base(name)
     {
         BlocksPerLayer = blocksPerLayer ?? [2, 2, 2, 2];
+        BatchNormEps = eps;
         if (BlocksPerLayer.Count != 4 || BlocksPerLayer.Any(b => b < 1))
             throw new ArgumentException($"ResNet-18 needs four layers of at least one block; got [{string.Join(",", BlocksPerLayer)}].");
         Conv1Pad = ZeroPad2d((Conv1Pads.Left, Conv1Pads.Right, Conv1Pads.Top, Conv1Pads.Bottom));
@@ -139,13 +143,22 @@ public sealed class ResNet18 : Module<Tensor, Tensor>
         return outputs;
     }
 
-    static void CheckInput(Tensor input)
+    /// <summary>Throws a clear <see cref="ArgumentException"/> for inputs this network cannot take.</summary>
+    public static void CheckInput(Tensor input)
     {
         if (input.dim() != 4 || input.shape[1] != 3)
             throw new ArgumentException($"ResNet-18 expects images [N,3,H,W]; got [{string.Join(",", input.shape)}].");
         if (input.shape[2] < 32 || input.shape[3] < 32)
             throw new ArgumentException($"ResNet-18 needs images of at least 32x32 pixels; got {input.shape[2]}x{input.shape[3]}.");
+        if (PooledSize(input.shape[2]) % 8 != 0 || PooledSize(input.shape[3]) % 8 != 0)
+            throw new ArgumentException(
+                $"ResNet-18 with the CNTK paddings needs even map sizes entering layer2..layer4 (after the stem: a multiple of 8); " +
+                $"a {input.shape[2]}x{input.shape[3]} input gives {PooledSize(input.shape[2])}x{PooledSize(input.shape[3])}. Use e.g. 224x224.");
     }
+
+    /// <summary>Side of the stem's output (pool1) for an input side.</summary>
+    public static long PooledSize(long inputSize) =>
+        ResNet18MaxPool.OutputSize((inputSize + Conv1Pads.Top + Conv1Pads.Bottom - 7) / 2 + 1);
 
     /// <summary>
     /// The ImageNet-trained network from the NuGet package (or $ZFVIZ_RESNET18_ONNX), in evaluation mode on the CPU.

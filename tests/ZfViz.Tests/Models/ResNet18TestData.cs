@@ -27,18 +27,19 @@ public static class ResNet18TestData
         return null;
     }
 
-    /// <summary>n sample photos spread over the 1000 classes, or a skip (with the reason) when the folder is absent.</summary>
+    public static string? SamplePhotoFolder() =>
+        SharedData() is { } d && Directory.Exists(Path.Combine(d, "imagenet-samples")) ? Path.Combine(d, "imagenet-samples") : null;
+
+    public const string NoPhotosReason =
+        "ImageNet sample photos not found: set ZFVIZ_SHARED_DATA to the folder holding imagenet-samples/ (CI: ../shared/data beside the repository).";
+
+    /// <summary>n sample photos spread over the 1000 classes (tests using it are marked <see cref="PhotoFactAttribute"/>).</summary>
     public static IReadOnlyList<string> SamplePhotos(int n)
     {
-        var folder = SharedData() is { } d ? Path.Combine(d, "imagenet-samples") : null;
-        if (folder is null || !Directory.Exists(folder))
-            throw new SkipException("ImageNet sample photos not found: set ZFVIZ_SHARED_DATA to the folder holding imagenet-samples/ (CI: ../shared/data beside the repository).");
-        var all = Directory.GetFiles(folder!, "*.JPEG").Order(StringComparer.Ordinal).ToList();
+        var folder = SamplePhotoFolder() ?? throw new InvalidOperationException(NoPhotosReason);
+        var all = Directory.GetFiles(folder, "*.JPEG").Order(StringComparer.Ordinal).ToList();
         return Enumerable.Range(0, n).Select(i => all[i * all.Count / n + 7 * i % Math.Max(1, all.Count / n)]).ToList();
     }
-
-    /// <summary>Marks a test as skipped: xunit 2.9's runner reports an exception whose message starts with this token as a skip.</summary>
-    public sealed class SkipException(string reason) : Exception("$XunitDynamicSkip$" + reason);
 
     /// <summary>max |a - b| / max |b|: the error relative to the reference's scale.</summary>
     public static double RelativeError(float[] a, float[] b)
@@ -51,5 +52,14 @@ public static class ResNet18TestData
             maxRef = Math.Max(maxRef, Math.Abs(b[i]));
         }
         return maxDiff / maxRef;
+    }
+}
+
+/// <summary>A fact that needs the ImageNet sample photos: skipped, with the reason, when the folder is absent.</summary>
+public sealed class PhotoFactAttribute : FactAttribute
+{
+    public PhotoFactAttribute()
+    {
+        if (ResNet18TestData.SamplePhotoFolder() is null) Skip = ResNet18TestData.NoPhotosReason;
     }
 }

@@ -17,7 +17,7 @@ public class ResNet18Tests(ITestOutputHelper output)
         return results.First().AsTensor<float>().ToArray();
     }
 
-    [Fact]
+    [PhotoFact]
     public void MatchesOnnxRuntimeOnRealPhotos()
     {
         var photos = ResNet18TestData.SamplePhotos(4);
