@@ -39,12 +39,15 @@ public static class ResNet18Package
     }
 
     /// <summary>Path of ResNet18.onnx (the feature extractor).</summary>
-    public static string NetworkOnnx() => Locate(NetworkRelative, isPrep: false);
+    public static string NetworkOnnx() => Locate(NetworkRelative, isPrep: false, CandidateFolders());
 
     /// <summary>Path of ResNetPreprocess.onnx (RGB to BGR and mean-image subtraction).</summary>
-    public static string PreprocessOnnx() => Locate(PrepRelative, isPrep: true);
+    public static string PreprocessOnnx() => Locate(PrepRelative, isPrep: true, CandidateFolders());
 
-    static string Locate(string relative, bool isPrep)
+    /// <summary>ResNet18.onnx looked for only in the given package folders (after the environment overrides); for tests.</summary>
+    public static string NetworkOnnx(IEnumerable<string> packageFolders) => Locate(NetworkRelative, isPrep: false, packageFolders);
+
+    static string Locate(string relative, bool isPrep, IEnumerable<string> packageFolders)
     {
         var tried = new List<string>();
         if (isPrep && Environment.GetEnvironmentVariable(PrepOnnxVariable) is { Length: > 0 } prep)
@@ -67,7 +70,7 @@ public static class ResNet18Package
             if (File.Exists(sibling)) return Path.GetFullPath(sibling);
             tried.Add(Path.GetFullPath(sibling));
         }
-        foreach (var folder in CandidateFolders())
+        foreach (var folder in packageFolders)
         {
             var p = Path.Combine(folder, relative);
             if (File.Exists(p)) return p;

@@ -68,9 +68,13 @@ public sealed class ResNet18Preprocessing : IDisposable
         {
             image = Image.Load<Rgb24>(path);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        catch (UnknownImageFormatException)
         {
-            throw new InvalidDataException($"{path}: not a readable image ({e.Message}).");
+            throw new InvalidDataException($"{path}: not an image (no JPEG, PNG, BMP, GIF, WebP, TIFF, TGA or PBM header).");
+        }
+        catch (Exception e) when (e is InvalidImageContentException or NotSupportedException or ImageFormatException)
+        {
+            throw new InvalidDataException($"{path}: corrupt or unsupported image ({e.Message.Split('\n')[0].Trim()}).");
         }
         using (image)
         {
