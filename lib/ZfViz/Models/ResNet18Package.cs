@@ -8,15 +8,16 @@ namespace ZfViz.Models;
 /// <list type="number">
 /// <item>$ZFVIZ_RESNET18_ONNX: the ResNet18.onnx file itself (the preprocessing graph is then looked for at
 ///   ../ResNetPrepOnnx/ResNetPreprocess.onnx beside it, or $ZFVIZ_RESNET18_PREP_ONNX), or the package folder;</item>
-/// <item>the folder NuGet restored the package into, baked into this assembly at build time
-///   ($(PkgMicrosoft_ML_DnnImageFeaturizer_ResNet18), see ZfViz.csproj);</item>
+/// <item>the folder the restore downloaded the package into, baked into this assembly at build time
+///   (ZfViz.csproj: a PackageDownload, so nothing of the package is compiled in and its dependencies do not
+///   enter the build, and $(NuGetPackageRoot) from the restore in an AssemblyMetadata attribute);</item>
 /// <item>second choice: $NUGET_PACKAGES, else ~/.nuget/packages (the default NuGet cache), with the pinned version.</item>
 /// </list>
 /// </summary>
 public static class ResNet18Package
 {
     public const string PackageId = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
-    /// <summary>Must match Directory.Packages.props.</summary>
+    /// <summary>Must match ResNet18PackageVersion in Directory.Packages.props (used only by the fallback).</summary>
     public const string Version = "0.23.1";
     public const string OnnxVariable = "ZFVIZ_RESNET18_ONNX";
     public const string PrepOnnxVariable = "ZFVIZ_RESNET18_PREP_ONNX";
