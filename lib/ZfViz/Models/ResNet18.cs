@@ -23,7 +23,7 @@ namespace ZfViz.Models;
 /// layer4   Sequential("0": ResNet18Block 256->512 /2, "1", "2": 512)                         512 x 7 x 7
 /// avgpool  global average pool, flattened                                                     512
 /// </code>
-/// Parameter names follow, e.g. <c>conv1.conv.weight</c>, <c>layer2.0.downsample.conv.weight</c>,
+/// The ONNX graph fixes its input batch at 1; this module takes any batch N. Parameter names follow, e.g. <c>conv1.conv.weight</c>, <c>layer2.0.downsample.conv.weight</c>,
 /// <c>layer3.1.bn2.running_var</c>. The ONNX graph's 7x7 average pool equals the global average for 224 inputs;
 /// the module averages globally so other input sizes work too.
 /// </summary>

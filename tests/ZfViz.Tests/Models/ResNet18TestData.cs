@@ -38,6 +38,7 @@ public static class ResNet18TestData
     {
         var folder = SamplePhotoFolder() ?? throw new InvalidOperationException(NoPhotosReason);
         var all = Directory.GetFiles(folder, "*.JPEG").Order(StringComparer.Ordinal).ToList();
+        if (n >= all.Count) return all;
         return Enumerable.Range(0, n).Select(i => all[i * all.Count / n + 7 * i % Math.Max(1, all.Count / n)]).ToList();
     }
 
