@@ -7,4 +7,6 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(FixTorchCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(FeaturesCommand.Create());
+root.Subcommands.Add(PreprocessCommand.Create());
 return CliRunner.Invoke(root, args);
