@@ -1,0 +1,40 @@
+using ZfViz.Data;
+using ZfViz.Models;
+using ZfViz.Runtime;
+
+namespace ZfViz.Training;
+
+/// <summary>
+/// The one place where training code gets its data: a name ("synthetic", "cifar10", "fashion-mnist") becomes a
+/// function split ("train" | "test") -> data set, sized by the profile. Point the real-data cases at the ZfViz.Data
+/// loaders when they land; nothing else needs to change.
+/// </summary>
+public static class TrainingData
+{
+    public static IReadOnlyList<string> Names { get; } = ["synthetic", "cifar10", "fashion-mnist"];
+
+    public static Func<string, ImageDataset> For(string name, NetConfig config, Profile profile) => name.Trim().ToLowerInvariant() switch
+    {
+        "synthetic" => split => split switch
+        {
+            "train" => SyntheticData.Gratings(Math.Min(profile.TrainImages ?? 20_000, 20_000), config.InputSize, config.InputChannels, config.Classes, seed: 11, name: "synthetic-train"),
+            "test" => SyntheticData.Gratings(Math.Min(profile.EvalImages ?? 5_000, 5_000), config.InputSize, config.InputChannels, config.Classes, seed: 12, name: "synthetic-test"),
+            _ => throw new ArgumentException($"Unknown split '{split}'; use train or test."),
+        },
+        "cifar10" or "cifar-10" or "fashion-mnist" or "fmnist" => _ => throw new InvalidOperationException(
+            $"The {name} loader is not available yet on this branch (it comes with ZfViz.Data's loaders). Use --data synthetic for now."),
+        _ => throw new ArgumentException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>The data set a preset is meant for (by its input shape): cifar10 for 32x32x3, fashion-mnist for 28x28x1.</summary>
+    public static string DefaultFor(NetConfig config) => (config.InputSize, config.InputChannels) switch
+    {
+        (32, 3) => "cifar10",
+        (28, 1) => "fashion-mnist",
+        _ => "synthetic",
+    };
+
+    /// <summary>Takes the profile's number of images from a split (TrainImages / EvalImages; null = all).</summary>
+    public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
+        data.Take(split == "train" ? profile.TrainImages : profile.EvalImages);
+}
