@@ -8,4 +8,5 @@ root.Subcommands.Add(FixTorchCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
 root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(TopNineCommand.Create());
+root.Subcommands.Add(BenchDeconvCommand.Create());
 return CliRunner.Invoke(root, args);

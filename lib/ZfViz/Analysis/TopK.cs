@@ -23,9 +23,13 @@ public static class TopK
         int last = indices.Max();
         var best = indices.Select(l => Enumerable.Range(0, net.Layers[l].Channels).Select(_ => new List<ActivationPoint>()).ToArray()).ToArray();
         long seen = 0;
-        foreach (var batch in batches)
+        // The scope opens before MoveNext, so tensors the batch source creates are freed with the batch.
+        using var e = batches.GetEnumerator();
+        while (true)
         {
             using var scope = NewDisposeScope();
+            if (!e.MoveNext()) break;
+            var batch = e.Current;
             using var trace = net.Forward(batch, last, record: false);
             for (int i = 0; i < indices.Length; i++)
                 Accumulate(trace.Activations[indices[i]], seen, k, best[i]);

@@ -51,7 +51,7 @@ public static class TopKProjection
                 var inside = new PixelWindow(clip.Top - window.Top, clip.Left - window.Left, clip.Height, clip.Width);
                 var patch = zeros(shown.shape[1], window.Height, window.Width);
                 patch[.., inside.Top..inside.Bottom, inside.Left..inside.Right] = shown[local[p.Image], .., clip.Top..clip.Bottom, clip.Left..clip.Right];
-                var projection = batch.Values[s].clone();
+                var projection = batch.OnWindow(s, window);
                 cells[(p.Feature, ranks[p])] = new TopKCell(p, projection.MoveToOuterDisposeScope(), patch.MoveToOuterDisposeScope(), window, inside,
                     window.IsClippedIn(height, width), classes?[local[p.Image]] ?? -1);
             }

@@ -75,6 +75,6 @@ public sealed class ConvStep : DeconvStep
         var g = Geometry;
         var top = signal.Top.Select(t => t * g.StrideY - g.PadY).ToArray();
         var left = signal.Left.Select(l => l * g.StrideX - g.PadX).ToArray();
-        return signal.With(y, top, left, trace.InputHeight, trace.InputWidth).MaskedToMap();
+        return signal.With(y, top, left, trace.InputHeight, trace.InputWidth).FittedToMap();
     }
 }

@@ -141,7 +141,7 @@ public sealed class Deconvnet
             if (p.Feature < 0 || p.Feature >= c) throw new ArgumentOutOfRangeException(nameof(points), $"Feature {p.Feature} is not in 0..{c - 1} for {Layers[layer].Name}.");
             if (p.Y < 0 || p.Y >= h || p.X < 0 || p.X >= w) throw new ArgumentOutOfRangeException(nameof(points), $"Position ({p.Y},{p.X}) is outside the {h}x{w} map of {Layers[layer].Name}.");
         }
-        int chunk = ChunkSize(layer, c, 1, 1);
+        int chunk = ChunkSize(trace, layer, c, 1, 1);
         var parts = new List<ProjectionBatch>();
         for (int start = 0; start < points.Count; start += chunk)
         {
@@ -254,16 +254,18 @@ public sealed class Deconvnet
         return signal.With((oneHot * values.unsqueeze(1)).view(signal.Count, -1, 1, 1));
     }
 
-    int ChunkSize(int layer, int channels, int height, int width)
+    int ChunkSize(ForwardTrace trace, int layer, int channels, int height, int width)
     {
         long c = channels, h = height, w = width, largest = c * h * w;
-        foreach (var step in StepsDown(layer))
+        foreach (var (l, i) in StepIndicesDown(layer))
         {
+            var step = Layers[l].Steps[i];
             var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
-            h = nh;
-            w = nw;
-            if (step is ConvStep conv) c = conv.InChannels;
-            largest = Math.Max(largest, c * h * w);
+            // the way down keeps windows no larger than the map (WindowedSignal.FittedToMap); before fitting they are full size
+            largest = Math.Max(largest, (step is ConvStep conv ? conv.InChannels : c) * nh * nw);
+            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
+            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
+            if (step is ConvStep cs) c = cs.InChannels;
         }
         return (int)Math.Clamp(ChunkElements / Math.Max(1, largest), 1, int.MaxValue);
     }

@@ -66,6 +66,6 @@ public sealed class MaxPoolStep : DeconvStep
         var output = zeros(new long[] { s, c, outH * outW }, dtype: signal.Values.dtype, device: device)
             .scatter_add_(2, local.reshape(s, c, h * w), values.reshape(s, c, h * w))
             .view(s, c, outH, outW);
-        return signal.With(output, top, left, trace.InputHeight, trace.InputWidth);
+        return signal.With(output, top, left, trace.InputHeight, trace.InputWidth).FittedToMap();
     }
 }

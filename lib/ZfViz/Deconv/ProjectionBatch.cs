@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace ZfViz.Deconv;
 
 /// <summary>
-/// Deconvnet projections of a batch of selections, each on its receptive-field window of the input:
+/// Deconvnet projections of a batch of selections, each on a window of the input that holds its whole support (the
+/// receptive field, cut to the image where the field is larger than the image):
 /// <see cref="Values"/> [S,C,h,w] (CPU), window s at (Top[s], Left[s]) of an image of ImageHeight x ImageWidth;
 /// window positions outside the image are zero.
 /// </summary>
@@ -38,6 +39,19 @@ public sealed class ProjectionBatch : IDisposable
             full[.., clip.Top..clip.Bottom, clip.Left..clip.Right] =
                 Values[i, .., (clip.Top - w.Top)..(clip.Bottom - w.Top), (clip.Left - w.Left)..(clip.Right - w.Left)];
         return full;
+    }
+
+    /// <summary>Projection i on a given window of the input (e.g. its receptive field): [C,h,w], zero where it has no values.</summary>
+    public Tensor OnWindow(int i, PixelWindow target)
+    {
+        var w = Window(i);
+        var result = zeros(Values.shape[1], target.Height, target.Width, dtype: Values.dtype);
+        int t = Math.Max(w.Top, target.Top), l = Math.Max(w.Left, target.Left);
+        int b = Math.Min(w.Bottom, target.Bottom), r = Math.Min(w.Right, target.Right);
+        if (b > t && r > l)
+            result[.., (t - target.Top)..(b - target.Top), (l - target.Left)..(r - target.Left)] =
+                Values[i, .., (t - w.Top)..(b - w.Top), (l - w.Left)..(r - w.Left)];
+        return result;
     }
 
     /// <summary>Projection i cut to the part of its window inside the image, with that part's position.</summary>

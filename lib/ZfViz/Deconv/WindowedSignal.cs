@@ -54,4 +54,42 @@ public sealed class WindowedSignal
 
     /// <summary>This signal with window positions outside the map set to zero.</summary>
     public WindowedSignal MaskedToMap() => InsideMap ? this : With(Values * InsideMask());
+
+    /// <summary>
+    /// The same signal with every window axis that is longer than the map replaced by the whole map (start 0).
+    /// The signal's support (window ∩ map) stays inside, so nothing is lost, and receptive fields larger than the
+    /// image (deep layers of small networks) cost no more than whole maps.
+    /// </summary>
+    public WindowedSignal FittedToMap()
+    {
+        var masked = MaskedToMap();
+        if (Height <= MapHeight && Width <= MapWidth) return masked;
+        var v = masked.Values;
+        long[] top = Top, left = Left;
+        if (Height > MapHeight)
+        {
+            v = Crop(v, 2, Top.Select(t => -t).ToArray(), MapHeight);
+            top = new long[Count];
+        }
+        if (Width > MapWidth)
+        {
+            v = Crop(v, 3, Left.Select(l => -l).ToArray(), MapWidth);
+            left = new long[Count];
+        }
+        return new WindowedSignal(v, top, left, Image, MapHeight, MapWidth).MaskedToMap();
+    }
+
+    /// <summary>Per selection s, takes positions shift[s] .. shift[s]+size-1 along dim (2 = rows, 3 = columns); zero where outside.</summary>
+    static Tensor Crop(Tensor values, int dim, long[] shift, int size)
+    {
+        long s = values.shape[0], length = values.shape[dim];
+        if (shift.All(d => d == shift[0]) && shift[0] >= 0 && shift[0] + size <= length) return values.narrow(dim, shift[0], size);
+        var index = tensor(shift, device: values.device).view(s, 1) + arange(size, dtype: ScalarType.Int64, device: values.device).view(1, size);
+        var valid = index.ge(0).logical_and(index.lt(length));
+        index = index.clamp(0, length - 1);
+        var shape = values.shape.ToArray();
+        shape[dim] = size;
+        var view = dim == 2 ? new long[] { s, 1, size, 1 } : new long[] { s, 1, 1, size };
+        return values.gather(dim, index.view(view).expand(shape)) * valid.view(view).to_type(values.dtype);
+    }
 }

@@ -83,10 +83,13 @@ public class TopKTests
                 Assert.Equal(rf.At(p.Y, p.X), cell.Window);
                 Assert.Equal(p.Image + 100, cell.Label);
                 // the projection equals the single projection of that activation on its own image
-                using var one = net.Project(trace, 2, [p]);
-                Assert.True((one.Values[0] - cell.Projection).abs().max().item<float>() < 1e-6f);
-                // the patch is the image inside the window, zero outside
                 var clip = cell.Window.Clip(32, 32);
+                using var one = net.Project(trace, 2, [p]);
+                Assert.True((one.OnWindow(0, cell.Window) - cell.Projection).abs().max().item<float>() < 1e-6f);
+                var full = one.FullImage(0).clone();
+                full[.., clip.Top..clip.Bottom, clip.Left..clip.Right] = zeros(3, clip.Height, clip.Width);
+                Assert.Equal(0f, full.abs().max().item<float>()); // nothing outside the receptive field
+                // the patch is the image inside the window, zero outside
                 var img = raw[p.Image].to_type(ScalarType.Float32) / 255f;
                 var inside = cell.Patch[.., cell.Inside.Top..cell.Inside.Bottom, cell.Inside.Left..cell.Inside.Right];
                 Assert.True((inside - img[.., clip.Top..clip.Bottom, clip.Left..clip.Right]).abs().max().item<float>() == 0f);
