@@ -32,6 +32,8 @@ public class TopKTests
     [InlineData(3, 9, false)]
     [InlineData(7, 4, true)]
     [InlineData(20, 30, true)]
+    [InlineData(20, 9, false)]
+    [InlineData(10, 2, true)]
     public void StreamingSearchEqualsBruteForceIncludingTies(int batch, int k, bool quantised)
     {
         var model = TestNets.CifarSmall(seed: 8);
