@@ -9,4 +9,5 @@ root.Subcommands.Add(NotebooksCommand.Create());
 root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(TopNineCommand.Create());
 root.Subcommands.Add(BenchDeconvCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 return CliRunner.Invoke(root, args);
