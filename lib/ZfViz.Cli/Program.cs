@@ -6,4 +6,5 @@ var root = new RootCommand("ZFViz: reproduce Zeiler & Fergus 2014 (deconvnet, to
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(FixTorchCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CliRunner.Invoke(root, args);
