@@ -10,4 +10,5 @@ root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(TopNineCommand.Create());
 root.Subcommands.Add(BenchDeconvCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CliRunner.Invoke(root, args);

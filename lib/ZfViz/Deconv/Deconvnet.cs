@@ -36,7 +36,7 @@ public sealed class Deconvnet
 
     /// <summary>
     /// Builds the deconvnet of a model whose convolutional layers are named child blocks (conv1 ... conv5), each a
-    /// sequence of Conv2d, ReLU, MaxPool2d and LocalResponseNorm modules in forward order (as Models.ConvNet builds
+    /// sequence of Conv2d, ReLU, MaxPool2d and LocalResponseNorm (or CrossMapNorm) modules in forward order (as Models.ConvNet builds
     /// them). Blocks without a Conv2d (the fully connected ones) are skipped. The steps share the model's parameters.
     /// </summary>
     public static Deconvnet FromModule(nn.Module model)
@@ -65,6 +65,7 @@ public sealed class Deconvnet
             (int)(p.stride ?? p.kernel_size)[0], (int)(p.stride ?? p.kernel_size)[^1],
             (int)(p.padding ?? [0])[0], (int)(p.padding ?? [0])[^1], p.ceil_mode),
         LocalResponseNorm n => new ContrastNormStep(n.size, n.alpha, n.beta, n.k),
+        Models.CrossMapNorm n => new ContrastNormStep(x => n.call(x)),
         Dropout or Identity => null,
         _ => throw new NotSupportedException($"{layer}: the deconvnet has no reverse for {m.GetType().Name}."),
     };

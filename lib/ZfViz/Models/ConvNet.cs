@@ -8,7 +8,7 @@ namespace ZfViz.Models;
 /// <summary>
 /// A ZFNet/AlexNet-style network built from a <see cref="NetConfig"/>. Module tree (removed layers are absent):
 /// <code>
-/// conv1..conv5 : Sequential(conv: Conv2d, relu: ReLU, [pool: MaxPool2d], [norm: LocalResponseNorm])
+/// conv1..conv5 : Sequential(conv: Conv2d, relu: ReLU, [pool: MaxPool2d], [norm: CrossMapNorm = LocalResponseNorm's function])
 /// fc6, fc7     : Sequential(linear: Linear, relu: ReLU, dropout: Dropout)
 /// fc8          : Sequential(linear: Linear)
 /// </code>
@@ -36,7 +36,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
                 ("relu", ReLU(inplace: false)),
             };
             if (c.Pool is { } p) layers.Add(("pool", MaxPool2d(p.Size, p.Stride, p.Padding)));
-            if (c.ContrastNorm) layers.Add(("norm", LocalResponseNorm(config.Norm.Size, config.Norm.Alpha, config.Norm.Beta, config.Norm.K)));
+            if (c.ContrastNorm) layers.Add(("norm", new CrossMapNorm(c.Filters, config.Norm)));
             blocks.Add((NetConfig.ConvName(i), Sequential(layers)));
             channels = c.Filters;
         }

@@ -36,7 +36,7 @@ public sealed class SgdMomentum
             // Weight decay on weights only (biases free), as is usual for conv nets.
             if (WeightDecay > 0 && !name.EndsWith("bias", StringComparison.Ordinal)) g = g.add(p, alpha: WeightDecay);
             if (!velocity.TryGetValue(name, out var v))
-                velocity[name] = v = g.detach().clone();
+                velocity[name] = v = g.detach().clone().DetachFromDisposeScope(); // outlives the batch's dispose scope
             else
                 v.mul_(Momentum).add_(g);
             p.add_(v, alpha: -learningRate);
@@ -53,7 +53,7 @@ public sealed class SgdMomentum
             {
                 if (!b.shape.SequenceEqual(p.shape))
                     throw new InvalidDataException($"Momentum buffer '{name}' has shape [{string.Join(",", b.shape)}], parameter has [{string.Join(",", p.shape)}].");
-                velocity[name] = b.to(p.device).to_type(p.dtype).clone();
+                velocity[name] = b.to(p.device).to_type(p.dtype).clone().DetachFromDisposeScope();
             }
     }
 }

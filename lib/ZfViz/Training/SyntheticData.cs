@@ -15,6 +15,14 @@ public static class SyntheticData
     {
         if (count < 1 || size < 2 || channels < 1 || classes < 2)
             throw new ArgumentException($"Synthetic data needs count >= 1, size >= 2, channels >= 1, classes >= 2; got {count}, {size}, {channels}, {classes}.");
+        var (images, labels) = Draw(count, size, channels, classes, seed, noise);
+        var classNames = Enumerable.Range(0, classes).Select(c => $"grating-{c * 180.0 / classes:F0}deg").ToArray();
+        // Built outside the dispose scope: the data set's own tensors must outlive it.
+        return new ImageDataset(name, images, labels, classNames);
+    }
+
+    static (Tensor Images, Tensor Labels) Draw(int count, int size, int channels, int classes, long seed, double noise)
+    {
         using var scope = NewDisposeScope();
         var g = new Generator((ulong)seed);
         var labels = randint(0, classes, [count], dtype: ScalarType.Int64, generator: g);
@@ -32,7 +40,6 @@ public static class SyntheticData
         var tint = (labels.view(-1, 1).to_type(ScalarType.Float32) * 1.7f + arange(channels, dtype: ScalarType.Float32).view(1, -1) * 2.3f).sin() * 0.25f + 0.75f;
         var images = 0.5f + wave.unsqueeze(1) * tint.view(count, channels, 1, 1) + randn([count, channels, size, size], generator: g) * (float)noise;
         var bytes = images.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte);
-        var classNames = Enumerable.Range(0, classes).Select(c => $"grating-{c * 180.0 / classes:F0}deg").ToArray();
-        return new ImageDataset(name, bytes.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), classNames);
+        return (bytes.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 }

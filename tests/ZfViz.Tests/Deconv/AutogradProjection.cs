@@ -32,8 +32,8 @@ static class AutogradProjection
                         x = DeconvRelu.apply(x);
                         if (l == layer) return x;
                         break;
-                    case LocalResponseNorm n:
-                        x = x + (n.call(x) - x).detach();
+                    case LocalResponseNorm or ZfViz.Models.CrossMapNorm:
+                        x = x + (((nn.Module<Tensor, Tensor>)m).call(x) - x).detach();
                         break;
                     case nn.Module<Tensor, Tensor> mod:
                         x = mod.call(x);
