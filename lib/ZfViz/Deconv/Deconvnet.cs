@@ -220,8 +220,50 @@ public sealed class Deconvnet
         return new ActivationPoint(image, feature, best / w, best % w, data[best]);
     }
 
+    /// <summary>
+    /// The way down for one activation, step by step (for teaching, Fig. 1): after every reverse step, the signal of
+    /// selection 0 on that step's whole input map ([C,H,W], CPU), named like "conv2.pool (unpool)".
+    /// </summary>
+    public IReadOnlyList<(string Step, Tensor Signal)> ProjectSteps(ForwardTrace trace, int layer, ActivationPoint point)
+    {
+        CheckTrace(trace, layer);
+        var stages = new List<(string, Tensor)>();
+        var act = trace.Activations[layer];
+        var signal = new WindowedSignal(zeros(1, act.shape[1], act.shape[2], act.shape[3], device: act.device), [0], [0], [point.Image], (int)act.shape[2], (int)act.shape[3]);
+        signal.Values[0, point.Feature, point.Y, point.X] = tensor(point.Value);
+        stages.Add(($"{Layers[layer].Name} (selected activation)", signal.Values[0].cpu()));
+        Reverse(trace, layer, signal, null, null, (l, i, s) =>
+        {
+            var step = Layers[l].Steps[i];
+            string what = step switch { MaxPoolStep => "unpool", ReluStep => "rectify", ConvStep => "filter (transposed)", _ => "identity" };
+            var map = zeros(s.Values.shape[1], s.MapHeight, s.MapWidth);
+            var w = new PixelWindow((int)s.Top[0], (int)s.Left[0], s.Height, s.Width);
+            var clip = w.Clip(s.MapHeight, s.MapWidth);
+            map[.., clip.Top..clip.Bottom, clip.Left..clip.Right] =
+                s.Values[0, .., (clip.Top - w.Top)..(clip.Bottom - w.Top), (clip.Left - w.Left)..(clip.Right - w.Left)].cpu();
+            stages.Add(($"{Layers[l].Name}.{step.Kind} ({what})", map));
+        });
+        return stages;
+    }
+
+    /// <summary>
+    /// The switches of a pooling step as a map over its input [H,W]: how many pooling windows chose each position as
+    /// their maximum (2 or more where overlapping windows share an argmax). Image index into the trace's batch.
+    /// </summary>
+    public Tensor SwitchMap(ForwardTrace trace, int layer, long image, int channel)
+    {
+        int step = Layers[layer].Steps.ToList().FindIndex(s => s is MaxPoolStep);
+        if (step < 0) throw new ArgumentException($"{Layers[layer].Name} has no max pooling.");
+        var t = trace.Steps[layer][step];
+        if (t.Switches is null) throw new InvalidOperationException("The forward trace has no switches: run Forward with record: true.");
+        long per = (long)t.OutputHeight * t.OutputWidth;
+        var idx = t.Switches.narrow(0, image * per, per).select(1, channel).cpu();
+        return zeros(t.InputHeight * t.InputWidth).index_add_(0, idx, ones(per), 1).view(t.InputHeight, t.InputWidth);
+    }
+
     /// <summary>The way down from a signal at layer <paramref name="layer"/>'s activation to the input.</summary>
-    WindowedSignal Reverse(ForwardTrace trace, int layer, WindowedSignal signal, long[]? pointFeatures, Tensor? pointValues)
+    WindowedSignal Reverse(ForwardTrace trace, int layer, WindowedSignal signal, long[]? pointFeatures, Tensor? pointValues,
+        Action<int, int, WindowedSignal>? observe = null)
     {
         using var noGrad = no_grad();
         bool point = pointFeatures is not null;
@@ -244,6 +286,7 @@ public sealed class Deconvnet
                 point = false;
             }
             signal = step.Reverse(signal, stepTrace);
+            observe?.Invoke(l, i, signal);
         }
         if (point) throw new InvalidOperationException("The way down never reached a convolution.");
         return signal;

@@ -172,3 +172,23 @@ public class DeconvnetTests
         Assert.Throws<InvalidOperationException>(() => net.Project(plain, 1, [new ActivationPoint(0, 0, 0, 0, 1)]));
     }
 }
+
+public class DeconvnetStepsTests
+{
+    [Fact]
+    public void StepByStepEndsInTheProjectionAndSwitchMapsCountWindows()
+    {
+        var net = Deconvnet.FromModule(TestNets.CifarSmall());
+        torch.random.manual_seed(4);
+        using var trace = net.Forward(randn(1, 3, 32, 32), 2);
+        var point = Deconvnet.Strongest(trace.Activations[2], 0, 1);
+        var steps = net.ProjectSteps(trace, 2, point);
+        using var batch = net.Project(trace, 2, [point]);
+        Assert.Equal(new long[] { 3, 32, 32 }, steps[^1].Signal.shape);
+        Assert.True((steps[^1].Signal - batch.FullImage(0)).abs().max().item<float>() < 1e-6f);
+        Assert.Contains(steps, s => s.Step.Contains("unpool"));
+        var switches = net.SwitchMap(trace, 0, 0, 2); // pool1: 3x3 stride 2 pad 1 over 32x32 -> 16x16 windows
+        Assert.Equal(new long[] { 32, 32 }, switches.shape);
+        Assert.Equal(256f, switches.sum().item<float>());
+    }
+}
