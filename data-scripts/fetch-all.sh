@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --all) SETS="$CORE $EXTRA"; shift ;;
         -h|--help)
-            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
             printf '\nData sets: %s %s\n\n' "$CORE" "$EXTRA"
             "$DIR/fetch-cifar10.sh" --help | sed -n '/^Options:/,$p'
             exit 0 ;;

@@ -18,4 +18,5 @@ var zf = ZfViz.Notebook.NotebookSession.Start();
 IKernelExtension plotlyFormatter = new Plotly.NET.Interactive.FormatterKernelExtension();
 await plotlyFormatter.OnLoadAsync(Kernel.Root);
 Formatter.Register<SixLabors.ImageSharp.Image>((image, writer) => writer.Write(ImageHtml.ToImgTag(image)), "text/html");
+Formatter.Register<HtmlFragment>((fragment, writer) => writer.Write(fragment.Html), "text/html");
 zf

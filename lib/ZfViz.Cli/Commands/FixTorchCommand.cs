@@ -15,15 +15,17 @@ public static class FixTorchCommand
         };
         var check = new Option<bool>("--check") { Description = "Only report what would be done; change nothing" };
         var force = new Option<bool>("--force") { Description = "Patch even where the system libstdc++ has the version" };
+        var system = new Option<string?>("--system-libstdcxx") { Description = "The libstdc++.so.6 to check (default: the system's)" };
         var cmd = new Command("fix-torch", "Apply the libstdc++ (GLIBCXX_3.4.32) fix to TorchSharp's native library where this system needs it")
-            { roots, check, force };
-        cmd.SetAction(r => Run(r.GetValue(roots) ?? [], r.GetValue(check), r.GetValue(force)));
+            { roots, check, force, system };
+        cmd.SetAction(r => Run(r.GetValue(roots) ?? [], r.GetValue(check), r.GetValue(force), r.GetValue(system)));
         return cmd;
     }
 
-    static int Run(string[] roots, bool check, bool force)
+    static int Run(string[] roots, bool check, bool force, string? systemLib)
     {
-        var lib = TorchNativeFix.FindSystemLibStdCxx();
+        if (systemLib is not null && !File.Exists(systemLib)) throw new FileNotFoundException($"--system-libstdcxx: no such file: {systemLib}");
+        var lib = systemLib ?? TorchNativeFix.FindSystemLibStdCxx();
         if (!force && !TorchNativeFix.IsNeeded(lib))
         {
             Console.WriteLine(lib is null

@@ -36,8 +36,7 @@ public static class Cifar10
             case "binary":
                 return new FolderLoadResult(CifarBinary.Load(BinaryFolder(folder), split, prep), []);
             case "jpeg":
-                var result = ImageFolder.Load(ImageFolderRoot(folder, split), prep, "cifar10");
-                return result;
+                return ImageFolder.Load(ImageFolderRoot(folder, split), prep, "cifar10");
             default:
                 throw new DirectoryNotFoundException(
                     $"{folder}: no CIFAR-10 here (expected cifar-10-batches-bin/ or jpg/train, jpg/test). Run data-scripts/fetch-cifar10.sh.");

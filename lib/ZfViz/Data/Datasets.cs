@@ -7,6 +7,10 @@ namespace ZfViz.Data;
 /// The data registry: data sets by name, each in its folder under the data root (ZfVizPaths.DataRoot, overridable by
 /// $ZFVIZ_DATA), filled by data-scripts/fetch-NAME.sh. <c>Datasets.Load("cifar10", "train", 32)</c> decodes once, then
 /// reloads from the tensor cache (data root/.cache) until the files or the preprocessing change.
+/// The paper's pipeline (Sec. 3) at full size: <c>Load(name, split, 256, new DataLoadOptions(ResizeShorter: 256))</c>
+/// stores 256x256 centre squares; training takes random 224 crops with flips (<see cref="Augment.RandomCropFlipTo"/>),
+/// testing the 10 views (<see cref="Augment.TenViews"/>), both after <see cref="Augment.SubtractMean"/>. At CIFAR scale
+/// the same holds with 32 and <see cref="Augment.RandomCropFlip"/> (padding) instead.
 /// </summary>
 public static class Datasets
 {

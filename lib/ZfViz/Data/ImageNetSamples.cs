@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace ZfViz.Data;
 
 /// <summary>
@@ -34,8 +32,7 @@ public static class ImageNetSamples
     public static FolderLoadResult Load(string folder, ImagePreprocessing prep)
     {
         var samples = List(folder);
-        var result = ImageFolder.DecodeFiles(samples.Select(s => s.Path).ToArray(), samples.Select(s => (long)s.ClassIndex).ToArray(),
+        return ImageFolder.DecodeFiles(samples.Select(s => s.Path).ToArray(), samples.Select(s => (long)s.ClassIndex).ToArray(),
             samples.Select(s => s.ClassName).ToArray(), prep, "imagenet-samples");
-        return result;
     }
 }

@@ -35,7 +35,10 @@ public sealed record EnvironmentInfo(
 
         var lib = TorchNativeFix.FindSystemLibStdCxx();
         var fix = lib is null ? "not applicable (no system libstdc++ found)"
-            : TorchNativeFix.IsNeeded(lib) ? $"needed ({lib} lacks {TorchNativeFix.RequiredVersion}; ./setup.sh applies it)"
+            : TorchNativeFix.IsNeeded(lib)
+                ? error.Length == 0
+                    ? $"applied ({lib} lacks {TorchNativeFix.RequiredVersion}; TorchSharp's requirement is marked weak)"
+                    : $"needed ({lib} lacks {TorchNativeFix.RequiredVersion}): run ./setup.sh"
             : $"not needed ({lib} has {TorchNativeFix.RequiredVersion})";
 
         return new EnvironmentInfo(

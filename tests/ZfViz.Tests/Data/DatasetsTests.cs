@@ -170,6 +170,38 @@ public class DatasetsTests
     }
 
     [Fact]
+    public void CifarBinaryThroughTheRegistryIsCachedAndUpscaled()
+    {
+        using var f = new DataFixture();
+        var record = new byte[CifarBinary.RecordLength];
+        record[0] = 6;
+        for (int j = 1; j < record.Length; j++) record[j] = 42;
+        for (int i = 1; i <= 5; i++) f.Write($"cifar10/cifar-10-batches-bin/data_batch_{i}.bin", record);
+        f.Write("cifar10/cifar-10-batches-bin/test_batch.bin", [.. record, .. record]);
+        var first = Datasets.LoadWithReport("cifar10", "test", 64, Options(f));
+        Assert.Equal(new long[] { 2, 3, 64, 64 }, first.Data.Images.shape);
+        Assert.Equal(42, first.Data.Images.min().item<byte>());
+        Assert.Equal(42, first.Data.Images.max().item<byte>());
+        Assert.Equal(new long[] { 6, 6 }, first.Data.Labels.data<long>().ToArray());
+        Assert.True(Datasets.LoadWithReport("cifar10", "test", 64, Options(f)).FromCache);
+        Assert.Equal(5, Datasets.Check("cifar10", f.Root).Splits.Single(s => s.Split == "train").Count);
+    }
+
+    [Fact]
+    public void CaltechThroughTheRegistryUsesImageNetStyleResize()
+    {
+        using var f = new DataFixture();
+        f.WriteImage("caltech101/101_ObjectCategories/accordion/image_0001.jpg", 1, 40, 30, jpeg: true);
+        f.WriteImage("caltech101/101_ObjectCategories/BACKGROUND_Google/image_0001.jpg", 2, 40, 30, jpeg: true);
+        f.WriteImage("caltech101/101_ObjectCategories/camera/image_0001.jpg", 3, 30, 40, jpeg: true);
+        var r = Datasets.LoadWithReport("caltech101", "all", 16, Options(f));
+        Assert.Equal(new[] { "accordion", "camera" }, r.Data.ClassNames);
+        Assert.Equal("s16-r18-c3", r.Key.Preprocessing);
+        var s = Datasets.Check("caltech101", f.Root).Splits.Single();
+        Assert.Equal(new[] { ("accordion", 1L), ("camera", 1L) }, s.PerClass);
+    }
+
+    [Fact]
     public void CheckReportsAbsentAndBrokenSets()
     {
         using var f = CifarRoot();

@@ -42,7 +42,7 @@ public class FetchScriptTests
         Assert.NotEqual(0, code);
         Assert.Contains("cifar10-jpg.tar.gz: sha256 is", err);
         Assert.False(Directory.Exists(f.PathOf("data", "cifar10")));
-        Assert.Empty(Directory.GetDirectories(f.PathOf("data")).Where(d => Path.GetFileName(d).StartsWith(".staging")));
+        Assert.DoesNotContain(Directory.GetDirectories(f.PathOf("data")), d => Path.GetFileName(d).StartsWith(".staging"));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+# ZFViz set-up on Windows (PowerShell). Same steps as setup.sh; Windows needs no libstdc++ fix.
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw 'Install the .NET 10 SDK (https://dotnet.microsoft.com/download) first.' }
+$torch = if ($env:ZFVIZ_TORCH) { $env:ZFVIZ_TORCH } else { 'cpu' }
+dotnet tool restore
+dotnet build Notebooks.sln -c Release -p:ZfVizTorch=$torch -nologo -v:quiet
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll info

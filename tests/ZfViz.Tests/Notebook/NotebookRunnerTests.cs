@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using ZfViz.Notebook;
+using ZfViz.Runtime;
+
+namespace ZfViz.Tests.Notebook;
+
+public class NotebookRunnerTests
+{
+    /// <summary>A notebook with C# code cells. Written under the test output folder so the repository's
+    /// local tool manifest (dotnet-repl) is found, as it is for notebooks/.</summary>
+    static string WriteNotebook(string name, params string[] cells)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "runner-fixtures", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var nb = new JsonObject
+        {
+            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
+            {
+                ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(),
+                ["outputs"] = new JsonArray(), ["source"] = new JsonArray(c),
+            }).ToArray()),
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
+                ["language_info"] = new JsonObject { ["name"] = "C#" },
+            },
+            ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        };
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, nb.ToJsonString());
+        return path;
+    }
+
+    static NotebookRunner Runner(string nb) => new()
+    {
+        OutputDirectory = Path.Combine(Path.GetDirectoryName(nb)!, "out"),
+        Profile = Profile.Quick,
+        Timeout = TimeSpan.FromMinutes(5),
+    };
+
+    [Fact]
+    public void APassingNotebookIsWrittenWithItsOutputsAndSeesTheProfile()
+    {
+        var nb = WriteNotebook("ok.ipynb", "Console.WriteLine(\"profile=\" + Environment.GetEnvironmentVariable(\"ZFVIZ_PROFILE\"));",
+                               "Console.WriteLine(Environment.CurrentDirectory);");
+        var result = Runner(nb).Run(nb);
+        Assert.Equal(NotebookStatus.Passed, result.Status);
+        var text = File.ReadAllText(result.OutputPath!);
+        Assert.Contains("profile=quick", text);
+        Assert.Contains(Path.GetDirectoryName(nb)!, text); // the kernel runs in the notebook's folder
+    }
+
+    [Fact]
+    public void AFailingCellFailsTheNotebookAndNamesTheCell()
+    {
+        var nb = WriteNotebook("bad.ipynb", "var ok = 1;", "throw new InvalidOperationException(\"boom from cell two\");", "var never = 3;");
+        var result = Runner(nb).Run(nb);
+        Assert.Equal(NotebookStatus.Failed, result.Status);
+        Assert.NotNull(result.Error);
+        Assert.StartsWith("cell 2:", result.Error);
+        Assert.Contains("boom from cell two", result.Error);
+    }
+
+    [Fact]
+    public void ACompileErrorFailsTheNotebook()
+    {
+        var nb = WriteNotebook("typo.ipynb", "int x = \"not an int\";");
+        Assert.Equal(NotebookStatus.Failed, Runner(nb).Run(nb).Status);
+    }
+
+    [Fact]
+    public void DiscoveryIsInFileNameOrderAndRejectsMissingOrEmptyFolders()
+    {
+        var dir = Directory.CreateTempSubdirectory("zfviz-nbs").FullName;
+        Assert.Throws<FileNotFoundException>(() => NotebookRunner.Discover(dir));
+        foreach (var n in new[] { "10-b.ipynb", "02-a.ipynb", "00-setup.ipynb" }) File.WriteAllText(Path.Combine(dir, n), "{}");
+        Assert.Equal(new[] { "00-setup.ipynb", "02-a.ipynb", "10-b.ipynb" }, NotebookRunner.Discover(dir).Select(Path.GetFileName));
+        Assert.Equal(new[] { "02-a.ipynb" }, NotebookRunner.Discover(dir, "02").Select(Path.GetFileName));
+        Assert.Throws<DirectoryNotFoundException>(() => NotebookRunner.Discover(Path.Combine(dir, "missing")));
+    }
+
+    [Fact]
+    public void StripRemovesOutputsAndIsIdempotent()
+    {
+        var nb = WriteNotebook("s.ipynb", "1+1");
+        var node = JsonNode.Parse(File.ReadAllText(nb))!;
+        node["cells"]![0]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "stream", ["text"] = "2" });
+        node["cells"]![0]!["execution_count"] = 3;
+        File.WriteAllText(nb, node.ToJsonString());
+        Assert.True(NotebookRunner.StripOutputs(nb));
+        var clean = JsonNode.Parse(File.ReadAllText(nb))!;
+        Assert.Empty(clean["cells"]![0]!["outputs"]!.AsArray());
+        Assert.Null(clean["cells"]![0]!["execution_count"]);
+        Assert.False(NotebookRunner.StripOutputs(nb));
+    }
+}

@@ -1,0 +1,39 @@
+using ZfViz.Runtime;
+
+namespace ZfViz.Tests.Runtime;
+
+public class ProfileTests
+{
+    static Func<string, string?> Env(params (string Key, string Value)[] vars) =>
+        key => vars.FirstOrDefault(v => v.Key == key).Value;
+
+    [Fact]
+    public void TheVariableIsHonoured()
+    {
+        Assert.Same(Profile.Paper, Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "paper"))));
+        Assert.Same(Profile.Quick, Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", " QUICK "))));
+        Assert.Same(Profile.Course, Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "course"), ("CI", "true"))));
+    }
+
+    [Fact]
+    public void DefaultIsQuickUnderCiAndCourseOtherwise()
+    {
+        Assert.Same(Profile.Quick, Profile.FromEnvironment(Env(("CI", "true"))));
+        Assert.Same(Profile.Course, Profile.FromEnvironment(Env()));
+    }
+
+    [Fact]
+    public void UnknownNamesListTheValidOnes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "fast"))));
+        Assert.Equal("Unknown profile 'fast'. Choose one of: quick, course, paper (set ZFVIZ_PROFILE).", e.Message);
+    }
+
+    [Fact]
+    public void ProfilesGrowFromQuickToPaper()
+    {
+        Assert.True(Profile.Quick.TrainImages < Profile.Course.TrainImages);
+        Assert.Null(Profile.Paper.TrainImages);
+        Assert.True(Profile.Quick.Epochs <= Profile.Course.Epochs && Profile.Course.Epochs <= Profile.Paper.Epochs);
+    }
+}
