@@ -21,7 +21,8 @@ public sealed record TopNineSheetImage(Image<Rgb24> Image, IReadOnlyList<SheetCe
 /// <item>Each projection is scaled on its own: zero is mid-grey, the largest absolute value (over its pixels and
 /// colour channels) reaches full contrast (0.5 + 0.5 x / max|x|), so structure shows whatever its strength.</item>
 /// <item>Cells show the receptive field; where it is larger than the image (deep layers of CIFAR-scale networks),
-/// the whole image. Parts of a field outside the image are hatched, and clipped cells get an orange frame.</item>
+/// the whole image. Hatched: what is not both in the image and in the field (a field reaching past the image border,
+/// or image rows/columns a larger-than-image field does not cover). Fields clipped at the border get an orange frame.</item>
 /// </list>
 /// </summary>
 public static class TopNineSheet
@@ -102,8 +103,9 @@ public static class TopNineSheet
             for (int vx = 0; vx < view.Width; vx++)
             {
                 int iy = view.Top + vy, ix = view.Left + vx; // input pixel
-                bool outside = iy < 0 || ix < 0 || iy >= imageHeight || ix >= imageWidth;
                 int fy = iy - field.Top, fx = ix - field.Left; // position in the field tensors
+                bool outside = iy < 0 || ix < 0 || iy >= imageHeight || ix >= imageWidth
+                               || fy < 0 || fx < 0 || fy >= field.Height || fx >= field.Width;
                 Rgb24 colour;
                 if (outside) colour = default;
                 else

@@ -66,3 +66,22 @@ public class TopNineSheetTests
         Assert.Contains("position y=4 x=4", html);
     }
 }
+
+public class TopNineSheetLargeFieldTests
+{
+    [Fact]
+    public void FieldsLargerThanTheImageShowTheWholeImageAndHatchWhatTheyDoNotCover()
+    {
+        // 12x12 field on an 8x8 image, starting at row/column 4: the image's rows/columns 0..3 are outside the field.
+        var window = new PixelWindow(4, 4, 12, 12);
+        var clip = window.Clip(8, 8);
+        var inside = new PixelWindow(0, 0, clip.Height, clip.Width);
+        var cell = new TopKCell(new ActivationPoint(0, 0, 1, 1, 1), zeros(3, 12, 12), full(3, 12, 12, 1f), window, inside, true, 0);
+        var sheet = TopNineSheet.Render([new TopKFeature("conv3", 0, [cell])], 8, 8, scale: 1);
+        var patch = sheet.Cells.Single(c => !c.IsProjection);
+        Assert.Equal((8, 8), (patch.Width, patch.Height));
+        Assert.Equal(new Rgb24(255, 255, 255), sheet.Image[patch.Left + 5, patch.Top + 5]);          // in image and field
+        var hatch = sheet.Image[patch.Left + 2, patch.Top + 2];                                        // in image, not in field
+        Assert.True(hatch == new Rgb24(200, 200, 200) || hatch == new Rgb24(150, 150, 150));
+    }
+}
