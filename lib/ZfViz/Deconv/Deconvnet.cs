@@ -176,17 +176,29 @@ public sealed class Deconvnet
         return new ProjectionBatch(result.Values.cpu().MoveToOuterDisposeScope(), result.Top, result.Left, trace.InputHeight, trace.InputWidth);
     }
 
-    /// <summary>Projects whole feature maps (every activation of the map at once), one per (image, feature) pair.</summary>
+    /// <summary>Projects whole feature maps (every activation of the map at once), one per (image, feature) pair, in batched passes.</summary>
     public ProjectionBatch ProjectMaps(ForwardTrace trace, int layer, IReadOnlyList<(long Image, int Feature)> maps)
     {
         CheckTrace(trace, layer);
         var act = trace.Activations[layer];
-        var parts = new List<ProjectionBatch>();
+        int c = (int)act.shape[1], h = (int)act.shape[2], w = (int)act.shape[3];
         foreach (var (image, feature) in maps)
         {
-            using var mask = zeros(act.shape[1], act.shape[2], act.shape[3]);
-            mask[feature] = ones(act.shape[2], act.shape[3]);
-            parts.Add(ProjectMasked(trace, layer, image, mask));
+            if (image < 0 || image >= trace.BatchSize) throw new ArgumentOutOfRangeException(nameof(maps), $"Image {image} is not in the traced batch of {trace.BatchSize}.");
+            if (feature < 0 || feature >= c) throw new ArgumentOutOfRangeException(nameof(maps), $"Feature {feature} is not in 0..{c - 1} for {Layers[layer].Name}.");
+        }
+        int chunk = ChunkSize(trace, layer, c, h, w);
+        var parts = new List<ProjectionBatch>();
+        for (int start = 0; start < maps.Count; start += chunk)
+        {
+            var part = maps.Skip(start).Take(chunk).ToList();
+            using var scope = NewDisposeScope();
+            var images = tensor(part.Select(m => m.Image).ToArray(), device: act.device);
+            var keep = nn.functional.one_hot(tensor(part.Select(m => (long)m.Feature).ToArray(), device: act.device), c).to_type(act.dtype);
+            var values = act.index_select(0, images) * keep.view(part.Count, c, 1, 1);
+            var signal = new WindowedSignal(values, new long[part.Count], new long[part.Count], part.Select(m => m.Image).ToArray(), h, w);
+            var result = Reverse(trace, layer, signal, null, null);
+            parts.Add(new ProjectionBatch(result.Values.cpu().MoveToOuterDisposeScope(), result.Top, result.Left, trace.InputHeight, trace.InputWidth));
         }
         return Concat(parts, trace);
     }
