@@ -269,7 +269,7 @@ public sealed class Deconvnet
         var t = trace.Steps[layer][step];
         if (t.Switches is null) throw new InvalidOperationException("The forward trace has no switches: run Forward with record: true.");
         long per = (long)t.OutputHeight * t.OutputWidth;
-        var idx = t.Switches.narrow(0, image * per, per).select(1, channel).cpu();
+        var idx = t.Switches[image, channel].reshape(per).cpu();
         return zeros(t.InputHeight * t.InputWidth).index_add_(0, idx, ones(per), 1).view(t.InputHeight, t.InputWidth);
     }
 

@@ -27,8 +27,7 @@ public sealed class MaxPoolStep : DeconvStep
         {
             var (pooled, indices) = nn.functional.max_pool2d_with_indices(x, kernel, stride, pad, ceil_mode: CeilMode);
             y = pooled;
-            // Channels last, so that the way down gathers all channels of one window position with one row index.
-            trace.Switches = indices.permute(0, 2, 3, 1).reshape(-1, indices.shape[1]);
+            trace.Switches = indices;
         }
         else y = nn.functional.max_pool2d(x, kernel, stride, pad, ceil_mode: CeilMode);
         trace.OutputHeight = (int)y.shape[2];
@@ -43,6 +42,15 @@ public sealed class MaxPoolStep : DeconvStep
         var device = signal.Values.device;
         long s = signal.Count, c = signal.Values.shape[1], h = signal.Height, w = signal.Width;
         int hp = trace.OutputHeight, wp = trace.OutputWidth, win = trace.InputWidth;
+        if (signal.Top.All(t => t == 0) && signal.Left.All(l => l == 0) && h == hp && w == wp)
+        {
+            // Whole pooled maps (deep layers of small networks): the switches are the output positions themselves.
+            var whole = trace.Switches.to(device).index_select(0, tensor(signal.Image, device: device)).view(s, c, hp * wp);
+            var unpooled = zeros(new long[] { s, c, (long)trace.InputHeight * trace.InputWidth }, dtype: signal.Values.dtype, device: device)
+                .scatter_add_(2, whole, signal.Values.reshape(s, c, hp * wp))
+                .view(s, c, trace.InputHeight, trace.InputWidth);
+            return signal.With(unpooled, new long[s], new long[s], trace.InputHeight, trace.InputWidth);
+        }
         var (outH, outW) = g.MapSize((int)h, (int)w);
         var top = signal.Top.Select(t => t * g.StrideY - g.PadY).ToArray();
         var left = signal.Left.Select(l => l * g.StrideX - g.PadX).ToArray();
@@ -53,7 +61,7 @@ public sealed class MaxPoolStep : DeconvStep
         var inside = rows.ge(0).logical_and(rows.lt(hp)).logical_and(cols.ge(0)).logical_and(cols.lt(wp)); // [S,h,w]
         var image = tensor(signal.Image, device: device).view(s, 1, 1);
         var row = (image * hp + rows.clamp(0, hp - 1)) * wp + cols.clamp(0, wp - 1);
-        var switches = trace.Switches.to(device).index_select(0, row.view(-1)).view(s, h, w, c).permute(0, 3, 1, 2); // [S,C,h,w]
+        var switches = trace.SwitchesChannelsLast.to(device).index_select(0, row.view(-1)).view(s, h, w, c).permute(0, 3, 1, 2); // [S,C,h,w]
 
         // Switch (flat index on the pooling input) -> flat index inside this selection's output window.
         var iy = switches.div(win, rounding_mode: RoundingMode.floor);

@@ -83,7 +83,7 @@ public sealed class WindowedSignal
     static Tensor Crop(Tensor values, int dim, long[] shift, int size)
     {
         long s = values.shape[0], length = values.shape[dim];
-        if (shift.All(d => d == shift[0]) && shift[0] >= 0 && shift[0] + size <= length) return values.narrow(dim, shift[0], size);
+        if (shift.All(d => d == shift[0]) && shift[0] >= 0 && shift[0] + size <= length) return values.narrow(dim, shift[0], size).contiguous();
         var index = tensor(shift, device: values.device).view(s, 1) + arange(size, dtype: ScalarType.Int64, device: values.device).view(1, size);
         var valid = index.ge(0).logical_and(index.lt(length));
         index = index.clamp(0, length - 1);
