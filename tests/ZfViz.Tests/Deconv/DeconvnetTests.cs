@@ -192,3 +192,31 @@ public class DeconvnetStepsTests
         Assert.Equal(256f, switches.sum().item<float>());
     }
 }
+
+public class DeconvnetMapsTests
+{
+    [Fact]
+    public void WholeMapsOfSeveralImagesInOneCallMatchAutograd()
+    {
+        var model = TestNets.ZfNetSmall();
+        torch.random.manual_seed(15);
+        var input = randn(2, 3, 224, 224);
+        var net = Deconvnet.FromModule(model);
+        using var trace = net.Forward(input, 4);
+        (long Image, int Feature)[] maps = [(0, 1), (1, 3), (1, 1)];
+        foreach (var layer in new[] { 0, 2, 4 })
+        {
+            var act = trace.Activations[layer];
+            using var batch = net.ProjectMaps(trace, layer, maps);
+            for (int s = 0; s < maps.Length; s++)
+            {
+                var (image, feature) = maps[s];
+                var signal = zeros(1, act.shape[1], act.shape[2], act.shape[3]);
+                signal[0, feature] = act[image, feature];
+                var expected = AutogradProjection.Project(model, layer, input[image].unsqueeze(0), signal)[0];
+                double scale = expected.abs().max().item<float>(), diff = (expected - batch.FullImage(s)).abs().max().item<float>();
+                Assert.True(diff <= 1e-5 * Math.Max(scale, 1e-30), $"layer {layer} map {maps[s]}: {diff:g3} vs {scale:g3}");
+            }
+        }
+    }
+}
