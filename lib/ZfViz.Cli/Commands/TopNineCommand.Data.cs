@@ -90,7 +90,16 @@ public static partial class TopNineCommand
     static TrainedModel LoadModel(string preset, string? weights)
     {
         var config = Presets.Get(preset);
-        if (weights is null) return ModelStore.GetOrTrain(config.Name, Profile.FromEnvironment());
+        if (weights is null)
+        {
+            // The profile's trained model (trained on first use) on the preset's own data set.
+            var name = TrainingData.DefaultFor(config);
+            Func<string, ImageDataset>? data = name is "cifar10" or "fashion-mnist"
+                ? split => Datasets.Load(name, split, config.InputSize, new DataLoadOptions(Channels: config.InputChannels)) : null;
+            var trained = ModelStore.GetOrTrain(config.Name, Profile.FromEnvironment(), data);
+            trained.Net.eval();
+            return trained;
+        }
         var (tensors, meta) = Safetensors.Load(weights);
         bool checkpoint = tensors.ContainsKey(Checkpoint.PixelMeanName) && meta.ContainsKey("config");
         foreach (var t in tensors.Values) t.Dispose();
