@@ -7,4 +7,6 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(FixTorchCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(SummaryCommand.Create());
 return CliRunner.Invoke(root, args);
