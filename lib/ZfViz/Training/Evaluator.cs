@@ -21,7 +21,8 @@ public static class Evaluator
             for (int i = 0; i < data.Count; i += batchSize)
             {
                 using var scope = NewDisposeScope();
-                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device).sub_(mean).mul_(norm.Scale);
+                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device);
+                norm.Normalise_(x, mean);
                 var p = tenViewPadding is { } pad
                     ? TenView.AverageProbabilities(net.forward, x, pad)
                     : nn.functional.softmax(net.forward(x), 1);

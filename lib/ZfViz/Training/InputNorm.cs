@@ -1,3 +1,4 @@
+using TorchSharp;
 using ZfViz.Data;
 using static TorchSharp.torch;
 
@@ -15,6 +16,8 @@ public sealed class InputNorm(Tensor mean, float scale) : IDisposable
 
     public Tensor Mean { get; } = mean;
     public float Scale { get; } = scale;
+    // Held for the object's lifetime: a temporary Scalar can be finalised while libtorch still reads it.
+    readonly Scalar scaleScalar = scale.ToScalar();
 
     /// <summary>The mean image and 1/std of a data set's pixels (0..1 units).</summary>
     public static InputNorm FromData(ImageDataset data, float? scale = null)
@@ -34,8 +37,11 @@ public sealed class InputNorm(Tensor mean, float scale) : IDisposable
     {
         device ??= CPU;
         using var scope = NewDisposeScope();
-        return Augment.ToFloat(images, device).sub_(Mean.to(device)).mul_(Scale).MoveToOuterDisposeScope();
+        return Augment.ToFloat(images, device).sub_(Mean.to(device)).mul_(scaleScalar).MoveToOuterDisposeScope();
     }
+
+    /// <summary>In place: x = (x - mean) * scale for a float batch already in 0..1 (mean on the batch's device).</summary>
+    public Tensor Normalise_(Tensor x01, Tensor meanOnDevice) => x01.sub_(meanOnDevice).mul_(scaleScalar);
 
     public void Dispose() => Mean.Dispose();
 }

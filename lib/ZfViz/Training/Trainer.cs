@@ -72,7 +72,8 @@ public static class Trainer
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var idx = perm[(b * options.BatchSize)..Math.Min(train.Count, (b + 1) * options.BatchSize)];
-                var x = Augment.ToFloat(train.Images.index_select(0, idx), device).sub_(meanOnDevice).mul_(norm.Scale);
+                var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
+                norm.Normalise_(x, meanOnDevice);
                 if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
                 var y = train.Labels.index_select(0, idx).to(device);
                 var logits = net.forward(x);

@@ -42,6 +42,25 @@ public static class TrainingData
         _ => throw new ArgumentException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
     };
 
+    /// <summary>
+    /// The preset's own data set if it can be loaded, else synthetic gratings of the same shape (so notebooks run
+    /// everywhere); <see cref="DataSource.Note"/> says which and why. Probes the loader by loading the test split.
+    /// </summary>
+    public static DataSource PreferReal(NetConfig config, Profile profile)
+    {
+        var name = DefaultFor(config);
+        try
+        {
+            var load = For(name, config, profile);
+            _ = load("test");
+            return new DataSource(name, load);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            return new DataSource("synthetic", For("synthetic", config, profile), $"{e.Message} Using synthetic gratings instead.");
+        }
+    }
+
     /// <summary>The data set a preset is meant for (by its input shape): cifar10 for 32x32x3, fashion-mnist for 28x28x1.</summary>
     public static string DefaultFor(NetConfig config) => (config.InputSize, config.InputChannels) switch
     {
