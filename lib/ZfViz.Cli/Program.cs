@@ -11,4 +11,6 @@ root.Subcommands.Add(TopNineCommand.Create());
 root.Subcommands.Add(BenchDeconvCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(SummaryCommand.Create());
 return CliRunner.Invoke(root, args);

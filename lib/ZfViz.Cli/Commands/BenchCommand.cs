@@ -25,6 +25,7 @@ public static class BenchCommand
         cmd.SetAction(r =>
         {
             var cfg = Presets.Get(r.GetValue(model)!);
+            OpenMpPolicy.PreferPassiveWait();
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {

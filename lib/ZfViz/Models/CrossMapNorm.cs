@@ -14,10 +14,13 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
     readonly NormSpec spec;
     readonly int channels;
     readonly Tensor band; // [C, C, 1, 1], not a parameter
+    // Scalars kept as fields: a temporary Scalar can be finalised while libtorch still reads it.
+    readonly Scalar alphaOverN, k, beta;
 
     public CrossMapNorm(int channels, NormSpec spec) : base("CrossMapNorm")
     {
         this.spec = spec; this.channels = channels;
+        alphaOverN = (spec.Alpha / spec.Size).ToScalar(); k = spec.K.ToScalar(); beta = spec.Beta.ToScalar();
         // PyTorch's window for size n covers channels c - n/2 .. c + (n-1)/2.
         int before = spec.Size / 2, after = (spec.Size - 1) / 2;
         var m = new float[channels * channels];
@@ -36,7 +39,7 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var w = band.to(x.dtype, x.device);
         var sums = nn.functional.conv2d(x * x, w);
-        var div = sums.mul(spec.Alpha / spec.Size).add_(spec.K).pow_(spec.Beta);
+        var div = sums.mul(alphaOverN).add_(k).pow_(beta);
         return (x / div).MoveToOuterDisposeScope();
     }
 }

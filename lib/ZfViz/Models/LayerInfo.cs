@@ -25,5 +25,6 @@ public sealed record LayerInfo(
         return (Math.Max(0, y0), Math.Min(inputSize, y0 + ReceptiveField), Math.Max(0, x0), Math.Min(inputSize, x0 + ReceptiveField));
     }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ShapeText => string.Join("x", Shape);
 }

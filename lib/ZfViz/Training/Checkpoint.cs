@@ -9,7 +9,7 @@ namespace ZfViz.Training;
 /// <summary>
 /// Model checkpoints and resumable training state as safetensors files with PyTorch-style names and layouts:
 /// <c>conv1.weight</c> [out,in/groups,kh,kw], <c>conv1.bias</c>, ..., <c>fc8.weight</c> [out,in], <c>fc8.bias</c>,
-/// plus <c>pixel_mean</c> [C,H,W]. Metadata: <c>format</c>, <c>config</c> (NetConfig JSON), <c>epoch</c>.
+/// plus <c>pixel_mean</c> [C,H,W] and <c>input_scale</c> (scalar): see <see cref="InputNorm"/>. Metadata: <c>format</c>, <c>config</c> (NetConfig JSON), <c>epoch</c>.
 /// A training-state file adds <c>momentum.&lt;name&gt;</c> buffers, <c>rng.torch</c> and <c>rng.data</c> (generator
 /// states as uint8) and the schedule's state, so a killed run resumes losing at most the current epoch.
 /// </summary>
@@ -18,13 +18,14 @@ public static class Checkpoint
     public const string Format = "zfviz-convnet/1";
     public const string StateFormat = "zfviz-training-state/1";
     public const string PixelMeanName = "pixel_mean";
+    public const string InputScaleName = "input_scale";
     public const string ClassNamesKey = "class_names";
     const string MomentumPrefix = "momentum.";
 
-    public static void SaveModel(string path, ConvNet net, Tensor pixelMean, int epoch, IReadOnlyDictionary<string, string>? extra = null)
+    public static void SaveModel(string path, ConvNet net, InputNorm norm, int epoch, IReadOnlyDictionary<string, string>? extra = null)
     {
         var meta = BaseMetadata(net, epoch, Format, extra);
-        Safetensors.Save(path, ModelTensors(net, pixelMean), meta);
+        Safetensors.Save(path, ModelTensors(net, norm), meta);
     }
 
     public static TrainedModel LoadModel(string path, Device? device = null)
@@ -36,10 +37,10 @@ public static class Checkpoint
         return model;
     }
 
-    internal static void SaveState(string path, ConvNet net, Tensor pixelMean, SgdMomentum sgd, Generator torchRng, Generator dataRng,
+    internal static void SaveState(string path, ConvNet net, InputNorm norm, SgdMomentum sgd, Generator torchRng, Generator dataRng,
         int epoch, IReadOnlyDictionary<string, string> extra)
     {
-        var tensors = ModelTensors(net, pixelMean).ToList();
+        var tensors = ModelTensors(net, norm).ToList();
         foreach (var (name, v) in sgd.Velocity) tensors.Add((MomentumPrefix + name, v));
         tensors.Add(("rng.torch", torchRng.get_state()));
         tensors.Add(("rng.data", dataRng.get_state()));
@@ -59,8 +60,9 @@ public static class Checkpoint
         return (model, momentum, torchRng, dataRng);
     }
 
-    static IEnumerable<(string, Tensor)> ModelTensors(ConvNet net, Tensor pixelMean) =>
-        net.CheckpointParameters().Select(p => (p.Name, (Tensor)p.Parameter)).Append((PixelMeanName, pixelMean));
+    static IEnumerable<(string, Tensor)> ModelTensors(ConvNet net, InputNorm norm) =>
+        net.CheckpointParameters().Select(p => (p.Name, (Tensor)p.Parameter))
+            .Append((PixelMeanName, norm.Mean)).Append((InputScaleName, tensor(norm.Scale)));
 
     static Dictionary<string, string> BaseMetadata(ConvNet net, int epoch, string format, IReadOnlyDictionary<string, string>? extra)
     {
@@ -86,8 +88,9 @@ public static class Checkpoint
         LoadWeights(path, net, tensors);
         if (!tensors.TryGetValue(PixelMeanName, out var mean))
             throw new InvalidDataException($"{path}: no '{PixelMeanName}' tensor.");
+        float scale = tensors.TryGetValue(InputScaleName, out var s) ? s.item<float>() : 1f;
         int epoch = meta.TryGetValue("epoch", out var e2) ? int.Parse(e2, CultureInfo.InvariantCulture) : 0;
-        return new TrainedModel(net, mean, epoch, meta);
+        return new TrainedModel(net, new InputNorm(mean, scale), epoch, meta);
     }
 
     /// <summary>Copies checkpoint tensors into the network, checking that names and shapes match exactly.</summary>

@@ -8,7 +8,7 @@ namespace ZfViz.Training;
 public static class Evaluator
 {
     /// <summary>Softmax probabilities [N,K] on the CPU; centre view, or the 10-view average when <paramref name="tenViewPadding"/> is set.</summary>
-    public static Tensor Probabilities(ConvNet net, Tensor pixelMean, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
+    public static Tensor Probabilities(ConvNet net, InputNorm norm, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
     {
         bool wasTraining = net.training;
         net.eval();
@@ -16,12 +16,13 @@ public static class Evaluator
         {
             using var _ = no_grad();
             var device = net.parameters().First().device;
-            using var mean = pixelMean.to(device);
+            using var mean = norm.Mean.to(device);
             var parts = new List<Tensor>();
             for (int i = 0; i < data.Count; i += batchSize)
             {
                 using var scope = NewDisposeScope();
-                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device).sub_(mean);
+                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device);
+                norm.Normalise_(x, mean);
                 var p = tenViewPadding is { } pad
                     ? TenView.AverageProbabilities(net.forward, x, pad)
                     : nn.functional.softmax(net.forward(x), 1);
@@ -35,7 +36,7 @@ public static class Evaluator
     }
 
     public static Tensor Probabilities(TrainedModel model, ImageDataset data, int batchSize = 256, int? tenViewPadding = null) =>
-        Probabilities(model.Net, model.PixelMean, data, batchSize, tenViewPadding);
+        Probabilities(model.Net, model.Norm, data, batchSize, tenViewPadding);
 
     /// <summary>Loss and errors of probabilities [N,K] against labels [N].</summary>
     public static EvalResult Score(Tensor probabilities, Tensor labels)

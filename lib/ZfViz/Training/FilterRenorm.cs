@@ -1,3 +1,4 @@
+using TorchSharp;
 using ZfViz.Models;
 using static TorchSharp.torch;
 
@@ -17,10 +18,13 @@ public static class FilterRenorm
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var rms = weight.pow(2).mean([1, 2, 3], keepdim: true).sqrt();
-        var over = rms > radius;
+        // Scalars are held in variables: a temporary Scalar can be finalised while libtorch still reads it
+        // (seen as "INTERNAL ASSERT FAILED at c10/core/Scalar.h" after minutes of training).
+        using var r = radius.ToScalar();
+        var rms = weight.square().mean([1, 2, 3], keepdim: true).sqrt();
+        var over = rms.gt(r);
         int count = (int)over.sum().item<long>();
-        if (count > 0) weight.mul_(where(over, radius / rms, ones_like(rms)));
+        if (count > 0) weight.mul_(where(over, rms.reciprocal().mul_(r), ones_like(rms)));
         return count;
     }
 
@@ -32,6 +36,6 @@ public static class FilterRenorm
     public static Tensor FilterRms(Tensor weight)
     {
         using var _ = no_grad();
-        return weight.detach().pow(2).mean([1, 2, 3]).sqrt();
+        return weight.detach().square().mean([1, 2, 3]).sqrt();
     }
 }

@@ -29,17 +29,21 @@ public sealed class SgdMomentum
     public void Step(double learningRate)
     {
         using var _ = no_grad();
+        // Scalars held in variables (see FilterRenorm: temporaries can be finalised during the native call).
+        using var decay = WeightDecay.ToScalar();
+        using var momentum = Momentum.ToScalar();
+        using var step = (-learningRate).ToScalar();
         foreach (var (name, p) in parameters)
         {
             var g = p.grad;
             if (g is null) continue;
             // Weight decay on weights only (biases free), as is usual for conv nets.
-            if (WeightDecay > 0 && !name.EndsWith("bias", StringComparison.Ordinal)) g = g.add(p, alpha: WeightDecay);
+            if (WeightDecay > 0 && !name.EndsWith("bias", StringComparison.Ordinal)) g = g.add(p, alpha: decay);
             if (!velocity.TryGetValue(name, out var v))
                 velocity[name] = v = g.detach().clone().DetachFromDisposeScope(); // outlives the batch's dispose scope
             else
-                v.mul_(Momentum).add_(g);
-            p.add_(v, alpha: -learningRate);
+                v.mul_(momentum).add_(g);
+            p.add_(v, alpha: step);
         }
     }
 

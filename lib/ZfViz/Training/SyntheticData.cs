@@ -11,7 +11,7 @@ namespace ZfViz.Training;
 /// </summary>
 public static class SyntheticData
 {
-    public static ImageDataset Gratings(int count, int size, int channels, int classes, long seed, string name = "synthetic-gratings", double noise = 0.25)
+    public static ImageDataset Gratings(int count, int size, int channels, int classes, long seed, string name = "synthetic-gratings", double noise = 0.15)
     {
         if (count < 1 || size < 2 || channels < 1 || classes < 2)
             throw new ArgumentException($"Synthetic data needs count >= 1, size >= 2, channels >= 1, classes >= 2; got {count}, {size}, {channels}, {classes}.");
@@ -30,7 +30,7 @@ public static class SyntheticData
         // Frequency in cycles per image: 2..4.5, different per class so orientation is not the only cue.
         var freq = (labels.to_type(ScalarType.Float32).remainder(3) * 1.0f + 2.5f) * (2 * MathF.PI / size);
         var phase = rand([count], generator: g) * (2 * MathF.PI);
-        var contrast = rand([count], generator: g) * 0.3f + 0.2f;
+        var contrast = rand([count], generator: g) * 0.25f + 0.25f;
         var coords = arange(size, dtype: ScalarType.Float32);
         var yy = coords.view(1, size, 1);
         var xx = coords.view(1, 1, size);

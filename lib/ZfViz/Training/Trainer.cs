@@ -30,7 +30,8 @@ public static class Trainer
         var dataRng = new Generator((ulong)options.Seed + 7919);
         var net = new ConvNet(config);
         WeightInit.Apply(net, options.Init);
-        var pixelMean = Augment.PixelMean(train);
+        // The paper's initialisation expects raw 0..255 pixel values; Kaiming expects unit-variance input.
+        var norm = InputNorm.FromData(train, options.InputScale ?? (options.Init == InitScheme.Paper ? InputNorm.PaperScale : null));
         var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
         var lr = new LrScheduler(options.EffectiveSchedule, options.LearningRate, options.Epochs);
         var metrics = new List<EpochMetrics>();
@@ -42,7 +43,7 @@ public static class Trainer
             var statePath = RunFiles.State(runDirectory);
             if (resume && File.Exists(statePath))
             {
-                resumedFrom = Restore(statePath, config, options, net, pixelMean, sgd, lr, torchRng, dataRng);
+                resumedFrom = Restore(statePath, config, options, net, ref norm, sgd, lr, torchRng, dataRng);
                 startEpoch = resumedFrom + 1;
                 if (File.Exists(RunFiles.Metrics(runDirectory)))
                     metrics.AddRange(MetricsLog.Read(RunFiles.Metrics(runDirectory)).Where(m => m.Epoch <= resumedFrom));
@@ -51,7 +52,7 @@ public static class Trainer
             AtomicFile.WriteAllText(RunFiles.Options(runDirectory), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }));
         }
         net.to(device);
-        var meanOnDevice = pixelMean.to(device);
+        var meanOnDevice = norm.Mean.to(device);
         var keep = options.EffectiveCheckpointEpochs.ToHashSet();
         var extra = new Dictionary<string, string> { [Checkpoint.ClassNamesKey] = JsonSerializer.Serialize(train.ClassNames) };
 
@@ -71,7 +72,8 @@ public static class Trainer
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var idx = perm[(b * options.BatchSize)..Math.Min(train.Count, (b + 1) * options.BatchSize)];
-                var x = Augment.ToFloat(train.Images.index_select(0, idx), device).sub_(meanOnDevice);
+                var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
+                norm.Normalise_(x, meanOnDevice);
                 if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
                 var y = train.Labels.index_select(0, idx).to(device);
                 var logits = net.forward(x);
@@ -98,7 +100,7 @@ public static class Trainer
             EvalResult? val = null;
             if (validation is not null)
             {
-                using var p = Evaluator.Probabilities(net, pixelMean, validation, options.EvalBatchSize ?? Math.Max(256, options.BatchSize));
+                using var p = Evaluator.Probabilities(net, norm, validation, options.EvalBatchSize ?? Math.Max(256, options.BatchSize));
                 val = Evaluator.Score(p, validation.Labels);
             }
             var m = new EpochMetrics(epoch, lr.Rate, lossSum / train.Count, top1Wrong / train.Count, top5Wrong / train.Count,
@@ -110,21 +112,21 @@ public static class Trainer
             {
                 // Order matters for resuming: metrics, then the kept checkpoint, then the state that marks the epoch done.
                 MetricsLog.Write(RunFiles.Metrics(runDirectory), metrics);
-                if (keep.Contains(epoch)) Checkpoint.SaveModel(RunFiles.EpochCheckpoint(runDirectory, epoch), net, pixelMean, epoch, extra);
+                if (keep.Contains(epoch)) Checkpoint.SaveModel(RunFiles.EpochCheckpoint(runDirectory, epoch), net, norm, epoch, extra);
                 var state = new Dictionary<string, string>(extra) { ["options"] = options.ResumeKey() };
                 foreach (var (k, v) in lr.ToMetadata()) state[k] = v;
-                Checkpoint.SaveState(RunFiles.State(runDirectory), net, pixelMean, sgd, torchRng, dataRng, epoch, state);
+                Checkpoint.SaveState(RunFiles.State(runDirectory), net, norm, sgd, torchRng, dataRng, epoch, state);
             }
             progress?.Report(new TrainingProgress("epoch", epoch, options.Epochs, batches, batches, m.TrainLoss, m.ImagesPerSecond,
                 TimeSpan.FromSeconds((totalImages - sessionImages) / Math.Max(1e-9, sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds))), m));
         }
 
         if (runDirectory is not null)
-            Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, pixelMean, options.Epochs, extra);
-        return new TrainingRun(new TrainedModel(net, pixelMean, options.Epochs, extra), metrics, runDirectory, resumedFrom);
+            Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, norm, options.Epochs, extra);
+        return new TrainingRun(new TrainedModel(net, norm, options.Epochs, extra), metrics, runDirectory, resumedFrom);
     }
 
-    static int Restore(string statePath, NetConfig config, TrainingOptions options, ConvNet net, Tensor pixelMean, SgdMomentum sgd,
+    static int Restore(string statePath, NetConfig config, TrainingOptions options, ConvNet net, ref InputNorm norm, SgdMomentum sgd,
         LrScheduler lr, Generator torchRng, Generator dataRng)
     {
         var (saved, momentum, torchState, dataState) = Checkpoint.LoadState(statePath);
@@ -139,8 +141,8 @@ public static class Trainer
             using (no_grad())
             {
                 foreach (var ((_, p), (_, q)) in net.named_parameters().Zip(saved.Net.named_parameters())) p.copy_(q);
-                pixelMean.copy_(saved.PixelMean);
             }
+            norm = new InputNorm(saved.Norm.Mean.clone(), saved.Norm.Scale);
             sgd.RestoreVelocity(momentum);
             torchRng.set_state(torchState);
             dataRng.set_state(dataState);

@@ -11,6 +11,7 @@ namespace ZfViz.Training;
 /// <param name="RenormRadius">RMS radius for conv filters (paper 0.1); null switches renormalisation off (Fig. 6a).</param>
 /// <param name="CheckpointEpochs">Epochs after which a model checkpoint is kept (null: the paper's 1, 2, 5, 10, 20,
 /// 30, 40, 64 of 70, scaled to <paramref name="Epochs"/>; see <see cref="CheckpointSchedule"/>).</param>
+/// <param name="InputScale">Input = (pixels/255 - mean) * InputScale; null = 1/std of the training pixels, 255 = the paper's raw pixel scale (see <see cref="InputNorm"/>).</param>
 /// <param name="WeightDecay">L2 weight decay (not stated by ZF; Krizhevsky et al. used 5e-4).</param>
 public sealed record TrainingOptions(
     int Epochs = 10,
@@ -25,7 +26,8 @@ public sealed record TrainingOptions(
     int CropPadding = 4,
     long Seed = 1,
     IReadOnlyList<int>? CheckpointEpochs = null,
-    int? EvalBatchSize = null)
+    int? EvalBatchSize = null,
+    float? InputScale = null)
 {
     public LrSchedule EffectiveSchedule => Schedule ?? new LrSchedule();
 
