@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using ZfViz.IO;
+using ZfViz.Models;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+/// <summary>
+/// zfviz features: the ImageNet ResNet-18's 512-d features of preprocessed inputs (--input X.npy) or of a folder of
+/// photos (--images DIR), written as float32 [N,512] .npy. Shows a progress bar with images/s.
+/// </summary>
+public static class FeaturesCommand
+{
+    public const string ResNet18ImageNet = "resnet18-imagenet";
+
+    /// <summary>The models this command knows; an unknown name is a clear error.</summary>
+    public static void CheckModel(string? model)
+    {
+        if (model != ResNet18ImageNet)
+            throw new ArgumentException($"--model: unknown model '{model}'; available: {ResNet18ImageNet}.");
+    }
+
+    /// <summary>Fails before any work if the output's folder does not exist.</summary>
+    public static void CheckOutput(string output)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--out {output}: the folder {dir} does not exist.");
+    }
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = $"Network ({ResNet18ImageNet}: the ImageNet ResNet-18 from the NuGet package)", DefaultValueFactory = _ => ResNet18ImageNet };
+        var input = new Option<string?>("--input") { Description = "X.npy: float32 [N,3,224,224], exactly the ONNX network's input (already preprocessed, see zfviz preprocess)" };
+        var images = new Option<string?>("--images") { Description = "A folder of photos (jpg, png, ...): each resized to 256, centre-cropped to 224 and preprocessed" };
+        var output = new Option<string>("--out") { Description = "F.npy: float32 [N,512] features", Required = true };
+        var batch = new Option<int>("--batch-size") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
+        var limit = new Option<int?>("--limit") { Description = "Only the first N photos of --images (sorted by name)" };
+        var cmd = new Command("features", "512-d ImageNet ResNet-18 features of preprocessed inputs or of a folder of photos") { model, input, images, output, batch, limit };
+        cmd.SetAction(r =>
+        {
+            CheckModel(r.GetValue(model));
+            var inPath = r.GetValue(input);
+            var folder = r.GetValue(images);
+            var outPath = r.GetValue(output)!;
+            int batchSize = r.GetValue(batch);
+            if ((inPath is null) == (folder is null)) throw new ArgumentException("give exactly one of --input X.npy and --images DIR.");
+            if (batchSize < 1) throw new ArgumentException("--batch-size must be at least 1.");
+            CheckOutput(outPath);
+
+            Tensor? x = null;
+            IReadOnlyList<string> files = [];
+            if (inPath is not null)
+            {
+                x = Npy.ReadFloat32Tensor(inPath);
+                ResNet18Features.CheckNetworkInput(x, inPath);
+            }
+            else
+            {
+                files = ResNet18Features.ListImages(folder!);
+                if (r.GetValue(limit) is { } n)
+                {
+                    if (n < 1) throw new ArgumentException("--limit must be at least 1.");
+                    files = files.Take(n).ToList();
+                }
+            }
+            int count = x is not null ? (int)x.shape[0] : files.Count;
+
+            var net = ResNet18Features.LoadOnDevice();
+            using var prep = x is null ? ResNet18Preprocessing.Load() : null;
+            Tensor features = null!;
+            var clock = Stopwatch.StartNew();
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"features 0/{count}", maxValue: count);
+                    void Report(int done)
+                    {
+                        task.Value = done;
+                        task.Description = $"features {done}/{count}  {done / Math.Max(1e-9, clock.Elapsed.TotalSeconds):0.0} images/s";
+                    }
+                    features = x is not null
+                        ? ResNet18Features.FromInputs(net, x, batchSize, Report)
+                        : ResNet18Features.FromFiles(net, prep!, files, batchSize, Report);
+                });
+            clock.Stop();
+            Npy.Write(outPath, features);
+            Console.WriteLine($"{count} images in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:0.0} images/s, batch {batchSize}) -> {outPath} [{count},{ResNet18.FeatureCount}] float32");
+            return 0;
+        });
+        return cmd;
+    }
+}
