@@ -111,6 +111,6 @@ public static partial class TopNineCommand
             return trained;
         }
         var net = PresetModel.Load(preset, weights);
-        return new TrainedModel(net, zeros(config.InputChannels, config.InputSize, config.InputSize), 0, new Dictionary<string, string>());
+        return new TrainedModel(net, new InputNorm(zeros(config.InputChannels, config.InputSize, config.InputSize), 1f), 0, new Dictionary<string, string>());
     }
 }
