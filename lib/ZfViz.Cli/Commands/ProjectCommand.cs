@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using ZfViz.Deconv;
+using ZfViz.IO;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+/// <summary>
+/// zfviz project: the deconvnet projection [C,H,W] of the strongest activation of one feature map (ReLU output;
+/// ties: first in row-major order) of one image; prints "position y=Y x=X value=V" (V round-trip float32).
+/// </summary>
+public static class ProjectCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...)", Required = true };
+        var weights = new Option<string>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias)", Required = true };
+        var input = new Option<string>("--input") { Description = "Network input [1,C,H,W] as float32 .npy (C order)", Required = true };
+        var layer = new Option<string>("--layer") { Description = "conv1 .. conv5", Required = true };
+        var feature = new Option<int>("--feature") { Description = "Feature map index in the layer", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the projection [C,H,W] (float32 .npy)", Required = true };
+        var cmd = new Command("project", "Project the strongest activation of one feature map back to pixels (deconvnet, Sec. 2.1)")
+            { model, weights, input, layer, feature, output };
+        cmd.SetAction(r =>
+        {
+            var result = Run(r.GetValue(model)!, r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(layer)!, r.GetValue(feature), r.GetValue(output)!);
+            Console.WriteLine(result);
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static string Run(string preset, string weightsPath, string inputPath, string layerName, int feature, string outPath)
+    {
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+        if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"--out: the folder {outDir} does not exist.");
+        Runtime.TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+        var x = Npy.ReadFloat32Tensor(inputPath);
+        using var net = PresetModel.Load(preset, weightsPath);
+        PresetModel.CheckInput(net.Config, x, inputPath, single: true);
+        var deconv = Deconvnet.FromModule(net);
+        int layer = deconv.IndexOf(layerName);
+        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
+            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+        var (point, projection) = deconv.ProjectStrongest(x, layer, feature);
+        Npy.Write(outPath, projection.contiguous());
+        return Format(point);
+    }
+
+    public static string Format(ActivationPoint p) =>
+        string.Create(CultureInfo.InvariantCulture, $"position y={p.Y} x={p.X} value={p.Value:R}");
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using ZfViz.Analysis;
+using ZfViz.Data;
+using ZfViz.Deconv;
+using ZfViz.IO;
+using ZfViz.Models;
+using ZfViz.Runtime;
+using ZfViz.Training;
+using ZfViz.Viz;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+public static partial class TopNineCommand
+{
+    /// <summary>
+    /// Fig. 2 for a data set: top-k search over the split, projections, one sheet per layer (PNG and interactive
+    /// HTML) and index.json, written to a temporary folder and moved into place only when everything succeeded.
+    /// </summary>
+    static int RunOnData(string preset, string? weights, string data, string? layerList, int features, int k, string? output, int? limit, bool json)
+    {
+        if (output is null) throw new ArgumentException("--out DIR is required with --data.");
+        if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
+        var parts = data.Split(':');
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new ArgumentException($"--data must be NAME:SPLIT (e.g. cifar10:test); got '{data}'.");
+        var full = Path.GetFullPath(output);
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        TorchRuntime.Initialize();
+
+        using var model = LoadModel(preset, weights);
+        var config = model.Config;
+        var deconv = Deconvnet.FromModule(model.Net);
+        var layers = (layerList ?? string.Join(",", deconv.Layers.Select(l => l.Name)))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => deconv.Layers[deconv.IndexOf(l)].Name).ToList();
+        using var dataset = Datasets.Load(parts[0], parts[1], config.InputSize, new DataLoadOptions(Channels: config.InputChannels));
+        var images = dataset.Take(limit);
+        Console.Error.WriteLine($"top{k}: {config.Name}, {images.Count} images of {data}, layers {string.Join(", ", layers)}");
+
+        var result = TopK.Search(deconv, images, model.Preprocess, layers, k);
+        var tmp = Directory.CreateDirectory(Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}")).FullName;
+        try
+        {
+            var index = new List<object>();
+            foreach (var layer in layers)
+            {
+                int channels = deconv.Layers[deconv.IndexOf(layer)].Channels;
+                var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
+                var projected = TopKProjection.Project(deconv, result, layer, maps, images, model.Preprocess);
+                var sheet = TopNineSheet.Render(projected, config.InputSize, config.InputSize, columns: 4);
+                sheet.Image.SaveAsPng(Path.Combine(tmp, $"{layer}.png"));
+                var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{config.Name} {layer}: top {k} of {images.Count} images of {data}");
+                File.WriteAllText(Path.Combine(tmp, $"{layer}.html"), Charts.ToHtmlPage(chart));
+                var rf = deconv.ReceptiveField(deconv.IndexOf(layer));
+                index.Add(new
+                {
+                    layer, sheet = $"{layer}.png", interactive = $"{layer}.html",
+                    receptive_field = new { size = rf.SizeY, stride = rf.StrideY, offset = rf.OffsetY },
+                    features = projected.Select(f => new
+                    {
+                        feature = f.Feature,
+                        top = f.Cells.Select(c => new
+                        {
+                            image = c.Point.Image, y = c.Point.Y, x = c.Point.X, value = c.Point.Value,
+                            label = c.Label, @class = c.Label >= 0 && c.Label < dataset.ClassNames.Count ? dataset.ClassNames[(int)c.Label] : null,
+                            window = new { top = c.Window.Top, left = c.Window.Left, height = c.Window.Height, width = c.Window.Width },
+                            clipped = c.Clipped,
+                        }),
+                    }),
+                });
+                Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
+            }
+            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
+            File.WriteAllText(Path.Combine(tmp, "index.json"), text);
+            Directory.CreateDirectory(full);
+            foreach (var file in Directory.GetFiles(tmp)) File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+            if (json) Console.WriteLine(text);
+            else Console.WriteLine($"wrote {layers.Count} sheet(s) and index.json to {full}");
+        }
+        finally
+        {
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        }
+        return 0;
+    }
+
+    /// <summary>The network and its preprocessing: a ZFViz checkpoint (with pixel_mean), plain weights (input = pixels / 255), or the profile's trained model.</summary>
+    static TrainedModel LoadModel(string preset, string? weights)
+    {
+        var config = Presets.Get(preset);
+        if (weights is null)
+        {
+            // The profile's trained model (trained on first use) on the preset's own data set.
+            var name = TrainingData.DefaultFor(config);
+            Func<string, ImageDataset>? data = name is "cifar10" or "fashion-mnist"
+                ? split => Datasets.Load(name, split, config.InputSize, new DataLoadOptions(Channels: config.InputChannels)) : null;
+            var trained = ModelStore.GetOrTrain(config.Name, Profile.FromEnvironment(), data);
+            trained.Net.eval();
+            return trained;
+        }
+        var (tensors, meta) = Safetensors.Load(weights);
+        bool checkpoint = tensors.ContainsKey(Checkpoint.PixelMeanName) && meta.ContainsKey("config");
+        foreach (var t in tensors.Values) t.Dispose();
+        if (checkpoint)
+        {
+            var trained = Checkpoint.LoadModel(weights);
+            if (trained.Config.Name != config.Name) throw new InvalidDataException($"{weights}: a checkpoint of {trained.Config.Name}, not {config.Name}.");
+            trained.Net.eval();
+            return trained;
+        }
+        var net = PresetModel.Load(preset, weights);
+        return new TrainedModel(net, new InputNorm(zeros(config.InputChannels, config.InputSize, config.InputSize), 1f), 0, new Dictionary<string, string>());
+    }
+}

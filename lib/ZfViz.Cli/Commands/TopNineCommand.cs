@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ZfViz.Analysis;
+using ZfViz.Deconv;
+using ZfViz.IO;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+/// <summary>One entry of zfviz top9 --json.</summary>
+public sealed record TopActivationJson(
+    [property: JsonPropertyName("image")] long Image,
+    [property: JsonPropertyName("y")] int Y,
+    [property: JsonPropertyName("x")] int X,
+    [property: JsonPropertyName("value")] float Value);
+
+/// <summary>
+/// zfviz top9: the k strongest activations of a feature map over a set of images (--input X.npy [N,C,H,W], printed as
+/// JSON), or Fig. 2 sheets for whole layers of a data set (--data NAME:SPLIT --out DIR).
+/// </summary>
+public static partial class TopNineCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...)", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors); with --data defaults to the profile's trained model" };
+        var input = new Option<string?>("--input") { Description = "Network input [N,C,H,W] as float32 .npy (C order)" };
+        var data = new Option<string?>("--data") { Description = "Data set NAME:SPLIT (e.g. cifar10:test), instead of --input" };
+        var layer = new Option<string?>("--layer") { Description = "conv1 .. conv5 (with --input: required)" };
+        var layers = new Option<string?>("--layers") { Description = "With --data: comma-separated layers (default conv1..conv5)" };
+        var feature = new Option<int?>("--feature") { Description = "Feature map index (with --input: required)" };
+        var features = new Option<int>("--features") { Description = "With --data: first N maps of each layer in the sheets", DefaultValueFactory = _ => 16 };
+        var k = new Option<int>("--k") { Description = "How many activations to keep", DefaultValueFactory = _ => 9 };
+        var json = new Option<bool>("--json") { Description = "Print the activations as JSON: [{\"image\":0,\"y\":3,\"x\":5,\"value\":1.23}, ...], strongest first" };
+        var output = new Option<string?>("--out") { Description = "With --data: folder for the sheets (PNG) and index.json" };
+        var limit = new Option<int?>("--images") { Description = "With --data: search only the first N images" };
+        var cmd = new Command("top9", "The strongest activations of feature maps over a data set, projected beside their image patches (Fig. 2)")
+            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit };
+        cmd.SetAction(r =>
+        {
+            if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new ArgumentException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
+            if (r.GetValue(k) < 1) throw new ArgumentException($"--k must be at least 1; got {r.GetValue(k)}.");
+            if (r.GetValue(input) is { } inputPath)
+            {
+                if (r.GetValue(weights) is not { } w) throw new ArgumentException("--weights is required with --input.");
+                if (r.GetValue(layer) is not { } l) throw new ArgumentException("--layer is required with --input.");
+                if (r.GetValue(feature) is not { } f) throw new ArgumentException("--feature is required with --input.");
+                var top = RunOnInput(r.GetValue(model)!, w, inputPath, l, f, r.GetValue(k));
+                if (r.GetValue(json)) Console.WriteLine(ToJson(top));
+                else foreach (var p in top) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
+                return 0;
+            }
+            return RunOnData(r.GetValue(model)!, r.GetValue(weights), r.GetValue(data)!, r.GetValue(layers) ?? r.GetValue(layer),
+                r.GetValue(features), r.GetValue(k), r.GetValue(output), r.GetValue(limit), r.GetValue(json));
+        });
+        return cmd;
+    }
+
+    public static IReadOnlyList<ActivationPoint> RunOnInput(string preset, string weightsPath, string inputPath, string layerName, int feature, int k)
+    {
+        Runtime.TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+        var x = Npy.ReadFloat32Tensor(inputPath);
+        using var net = PresetModel.Load(preset, weightsPath);
+        PresetModel.CheckInput(net.Config, x, inputPath, single: false);
+        var deconv = Deconvnet.FromModule(net);
+        int layer = deconv.IndexOf(layerName);
+        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
+            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+        var batches = Enumerable.Range(0, (int)((x.shape[0] + 127) / 128)).Select(i => x[(i * 128)..(int)Math.Min(x.shape[0], i * 128 + 128)]);
+        var result = TopK.Search(deconv, batches, [deconv.Layers[layer].Name], k);
+        return result.For(deconv.Layers[layer].Name, feature);
+    }
+
+    public static string ToJson(IEnumerable<ActivationPoint> points) =>
+        JsonSerializer.Serialize(points.Select(p => new TopActivationJson(p.Image, p.Y, p.X, p.Value)));
+}

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using Spectre.Console;
+using ZfViz.Models;
+using ZfViz.Runtime;
+using ZfViz.Training;
+using Profile = ZfViz.Runtime.Profile;
+
+namespace ZfViz.Cli.Commands;
+
+/// <summary>zfviz train: train a preset the paper's way with checkpoints, a metrics log and a progress bar; re-running resumes.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet-cifar" };
+        var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: the preset's: cifar10 for *-cifar, fashion-mnist for *-fmnist)" };
+        var profile = new Option<string?>("--profile") { Description = "quick | course | paper: sizes (default: $ZFVIZ_PROFILE, else course)" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the profile's)" };
+        var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default: the profile's; paper 128)" };
+        var trainImages = new Option<int?>("--train-images") { Description = "Use only the first N training images (default: the profile's)" };
+        var evalImages = new Option<int?>("--eval-images") { Description = "Use only the first N test images (default: the profile's)" };
+        var lr = new Option<double>("--lr") { Description = "Initial learning rate", DefaultValueFactory = _ => 1e-2 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay on weights", DefaultValueFactory = _ => 5e-4 };
+        var schedule = new Option<string>("--schedule") { Description = "step (x0.1 at 50% and 75%) | plateau | constant", DefaultValueFactory = _ => "step" };
+        var init = new Option<string>("--init") { Description = "kaiming | paper (N(0, 0.01^2), biases 0)", DefaultValueFactory = _ => "kaiming" };
+        var noRenorm = new Option<bool>("--no-renorm") { Description = "Switch off RMS renormalisation of conv filters (Fig. 6a)" };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Switch off random crops and flips" };
+        var seed = new Option<long>("--seed") { Description = "Random seed (weights, shuffling, augmentation, dropout)", DefaultValueFactory = _ => 1 };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "Epochs to keep, e.g. 1,2,5,10 (default: the paper's 1,2,5,10,20,30,40,64 of 70, scaled)" };
+        var output = new Option<string?>("--out") { Description = "Run folder (default: $ZFVIZ_MODELS/<model>/<profile>, or <model>-<data>/<profile> for other data)" };
+        var fresh = new Option<bool>("--fresh") { Description = "Start over even if the run folder holds a resumable state" };
+        var tenView = new Option<bool>("--ten-view") { Description = "Also report the 10-view test error at the end" };
+        var cmd = new Command("train", "Train a model (SGD, momentum, dropout, RMS renormalisation, crops/flips) with resumable checkpoints")
+            { model, data, profile, epochs, batch, trainImages, evalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView };
+        cmd.SetAction(r =>
+        {
+            var cfg = Presets.Get(r.GetValue(model)!);
+            var p = r.GetValue(profile) is { } pn ? Profile.Parse(pn) : Profile.FromEnvironment();
+            p = p with
+            {
+                TrainImages = r.GetValue(trainImages) ?? p.TrainImages,
+                EvalImages = r.GetValue(evalImages) ?? p.EvalImages,
+                Epochs = r.GetValue(epochs) ?? p.Epochs,
+                BatchSize = r.GetValue(batch) ?? p.BatchSize,
+            };
+            var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(cfg)).ToLowerInvariant();
+            var options = TrainingOptions.ForProfile(p, cfg) with
+            {
+                LearningRate = r.GetValue(lr),
+                Momentum = r.GetValue(momentum),
+                WeightDecay = r.GetValue(weightDecay),
+                Schedule = LrSchedule.Parse(r.GetValue(schedule)!),
+                Init = WeightInit.Parse(r.GetValue(init)!),
+                RenormRadius = r.GetValue(noRenorm) ? null : FilterRenorm.PaperRadius,
+                Augment = !r.GetValue(noAugment),
+                Seed = r.GetValue(seed),
+                CheckpointEpochs = r.GetValue(checkpoints) is { } c ? CheckpointSchedule.Parse(c) : null,
+            };
+            var runDir = r.GetValue(output)
+                ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(cfg.Name, p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{cfg.Name}-{dataName}", p.Name));
+
+            OpenMpPolicy.PreferPassiveWait();
+            TorchRuntime.Initialize();
+            var source = TrainingData.For(dataName, cfg, p);
+            var train = TrainingData.Sized(source("train"), "train", p);
+            var test = TrainingData.Sized(source("test"), "test", p);
+            Console.WriteLine($"Training {cfg.Name} on {dataName} ({train.Count} train / {test.Count} test images), profile {p.Name}, " +
+                              $"{options.Epochs} epochs of batch {options.BatchSize}, {TorchRuntime.Threads} threads; run folder {runDir}");
+
+            using var cts = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                TrainingRun run = AnsiConsole.Profile.Capabilities.Interactive
+                    ? RunWithProgressBar(cfg, train, test, options, runDir, !r.GetValue(fresh), cts.Token)
+                    : Trainer.Run(cfg, train, test, options, runDir, new LineProgress(), !r.GetValue(fresh), cts.Token);
+                if (run.ResumedFromEpoch > 0) Console.WriteLine($"(resumed after epoch {run.ResumedFromEpoch})");
+                var last = run.Metrics[^1];
+                Console.WriteLine($"final: train top-1 error {last.TrainTop1Error:P2}, test top-1 error {last.ValTop1Error:P2}, top-5 {last.ValTop5Error:P2}; " +
+                                  $"{run.Metrics.Sum(m => m.Seconds):F0} s in total");
+                if (r.GetValue(tenView))
+                    Console.WriteLine($"10-view test: {Evaluator.Evaluate(run.Model, test, tenViewPadding: options.CropPadding)}");
+                Console.WriteLine($"model: {RunFiles.FinalModel(runDir)}; metrics: {RunFiles.Metrics(runDir)}");
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("zfviz: interrupted; the last completed epoch is saved - run the same command again to resume.");
+                return 130;
+            }
+            finally { Console.CancelKeyPress -= onCancel; }
+        });
+        return cmd;
+    }
+
+    static TrainingRun RunWithProgressBar(NetConfig cfg, ZfViz.Data.ImageDataset train, ZfViz.Data.ImageDataset test, TrainingOptions options,
+        string runDir, bool resume, CancellationToken cancel)
+    {
+        TrainingRun? result = null;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("starting", maxValue: options.Epochs);
+                var progress = new SyncProgress(pr =>
+                {
+                    task.Value = pr.Epoch - 1 + (double)pr.Batch / pr.Batches;
+                    task.Description = Markup.Escape(
+                        $"epoch {pr.Epoch}/{pr.Epochs} batch {pr.Batch}/{pr.Batches} loss {pr.Loss:F3} {pr.ImagesPerSecond:F0} img/s ETA {pr.Eta:hh\\:mm\\:ss}");
+                    if (pr.Phase == "epoch") AnsiConsole.MarkupLine(Markup.Escape(pr.ToString()));
+                });
+                result = Trainer.Run(cfg, train, test, options, runDir, progress, resume, cancel);
+                task.Value = options.Epochs;
+            });
+        return result!;
+    }
+
+    /// <summary>Non-interactive output (logs, pipes): one line per epoch plus a line every ~10% of an epoch.</summary>
+    sealed class LineProgress : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            if (p.Phase == "epoch" || p.Batch % Math.Max(1, p.Batches / 10) == 0) Console.WriteLine(p.ToString());
+        }
+    }
+
+    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

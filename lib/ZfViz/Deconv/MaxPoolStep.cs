@@ -1,0 +1,79 @@
+using static TorchSharp.torch;
+
+namespace ZfViz.Deconv;
+
+/// <summary>
+/// Max pooling. Up: records the switches (argmax of every pooling window). Down: unpooling places each value at its
+/// switch; where overlapping windows share an argmax their contributions add (scatter-add).
+/// </summary>
+public sealed class MaxPoolStep : DeconvStep
+{
+    public MaxPoolStep(int kernelY, int kernelX, int strideY, int strideX, int padY, int padX, bool ceilMode = false)
+    {
+        Geometry = new WindowMap(kernelY, kernelX, strideY, strideX, padY, padX);
+        CeilMode = ceilMode;
+    }
+
+    public bool CeilMode { get; }
+    public override WindowMap Geometry { get; }
+    public override string Kind => "pool";
+
+    public override Tensor Forward(Tensor x, StepTrace trace, bool record)
+    {
+        var g = Geometry;
+        long[] kernel = [g.KernelY, g.KernelX], stride = [g.StrideY, g.StrideX], pad = [g.PadY, g.PadX];
+        Tensor y;
+        if (record)
+        {
+            var (pooled, indices) = nn.functional.max_pool2d_with_indices(x, kernel, stride, pad, ceil_mode: CeilMode);
+            y = pooled;
+            trace.Switches = indices;
+        }
+        else y = nn.functional.max_pool2d(x, kernel, stride, pad, ceil_mode: CeilMode);
+        trace.OutputHeight = (int)y.shape[2];
+        trace.OutputWidth = (int)y.shape[3];
+        return y;
+    }
+
+    public override WindowedSignal Reverse(WindowedSignal signal, StepTrace trace)
+    {
+        if (trace.Switches is null) throw new InvalidOperationException("Unpooling needs the switches: run the forward pass with recording on.");
+        var g = Geometry;
+        var device = signal.Values.device;
+        long s = signal.Count, c = signal.Values.shape[1], h = signal.Height, w = signal.Width;
+        int hp = trace.OutputHeight, wp = trace.OutputWidth, win = trace.InputWidth;
+        if (signal.Top.All(t => t == 0) && signal.Left.All(l => l == 0) && h == hp && w == wp)
+        {
+            // Whole pooled maps (deep layers of small networks): the switches are the output positions themselves.
+            var whole = trace.Switches.to(device).index_select(0, tensor(signal.Image, device: device)).view(s, c, hp * wp);
+            var unpooled = zeros(new long[] { s, c, (long)trace.InputHeight * trace.InputWidth }, dtype: signal.Values.dtype, device: device)
+                .scatter_add_(2, whole, signal.Values.reshape(s, c, hp * wp))
+                .view(s, c, trace.InputHeight, trace.InputWidth);
+            return signal.With(unpooled, new long[s], new long[s], trace.InputHeight, trace.InputWidth);
+        }
+        var (outH, outW) = g.MapSize((int)h, (int)w);
+        var top = signal.Top.Select(t => t * g.StrideY - g.PadY).ToArray();
+        var left = signal.Left.Select(l => l * g.StrideX - g.PadX).ToArray();
+
+        // Which pooled positions each window covers, clamped into the map (positions outside carry a zero signal).
+        var rows = tensor(signal.Top, device: device).view(s, 1, 1) + arange(h, dtype: ScalarType.Int64, device: device).view(1, h, 1);
+        var cols = tensor(signal.Left, device: device).view(s, 1, 1) + arange(w, dtype: ScalarType.Int64, device: device).view(1, 1, w);
+        var inside = rows.ge(0).logical_and(rows.lt(hp)).logical_and(cols.ge(0)).logical_and(cols.lt(wp)); // [S,h,w]
+        var image = tensor(signal.Image, device: device).view(s, 1, 1);
+        var row = (image * hp + rows.clamp(0, hp - 1)) * wp + cols.clamp(0, wp - 1);
+        var switches = trace.SwitchesChannelsLast.to(device).index_select(0, row.view(-1)).view(s, h, w, c).permute(0, 3, 1, 2); // [S,C,h,w]
+
+        // Switch (flat index on the pooling input) -> flat index inside this selection's output window.
+        var iy = switches.div(win, rounding_mode: RoundingMode.floor);
+        var ix = switches - iy * win;
+        var local = (iy - tensor(top, device: device).view(s, 1, 1, 1)) * outW + (ix - tensor(left, device: device).view(s, 1, 1, 1));
+        var insideC = inside.unsqueeze(1);
+        local = where(insideC, local, zeros_like(local));
+        var values = signal.Values * insideC.to_type(signal.Values.dtype);
+
+        var output = zeros(new long[] { s, c, outH * outW }, dtype: signal.Values.dtype, device: device)
+            .scatter_add_(2, local.reshape(s, c, h * w), values.reshape(s, c, h * w))
+            .view(s, c, outH, outW);
+        return signal.With(output, top, left, trace.InputHeight, trace.InputWidth).FittedToMap();
+    }
+}

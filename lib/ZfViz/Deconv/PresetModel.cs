@@ -1,0 +1,41 @@
+using ZfViz.IO;
+using ZfViz.Models;
+using ZfViz.Training;
+using static TorchSharp.torch;
+
+namespace ZfViz.Deconv;
+
+/// <summary>A preset network with weights from a safetensors file (PyTorch names conv1.weight ... fc8.bias), in eval mode.</summary>
+public static class PresetModel
+{
+    /// <summary>
+    /// Builds <paramref name="preset"/> and copies the weights in. Missing or mis-shaped tensors fail with an
+    /// InvalidDataException naming the tensor; extra tensors (e.g. pixel_mean) are ignored.
+    /// </summary>
+    public static ConvNet Load(string preset, string weightsPath)
+    {
+        var config = Presets.Get(preset);
+        var (tensors, _) = Safetensors.Load(weightsPath);
+        try
+        {
+            var net = new ConvNet(config);
+            Checkpoint.LoadWeights(weightsPath, net, tensors);
+            net.eval();
+            return net;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Checks that a network input is [N,C,S,S] float32 for the preset (N = 1 when <paramref name="single"/>).</summary>
+    public static void CheckInput(NetConfig config, Tensor input, string source, bool single)
+    {
+        string expected = $"[{(single ? "1" : "N")},{config.InputChannels},{config.InputSize},{config.InputSize}]";
+        if (input.dtype != ScalarType.Float32) throw new InvalidDataException($"{source}: expected float32; got {input.dtype}.");
+        if (input.dim() != 4 || (single && input.shape[0] != 1) || input.shape[0] < 1 || input.shape[1] != config.InputChannels
+            || input.shape[2] != config.InputSize || input.shape[3] != config.InputSize)
+            throw new ArgumentException($"{source}: {config.Name} expects input {expected}; got [{string.Join(",", input.shape)}].");
+    }
+}

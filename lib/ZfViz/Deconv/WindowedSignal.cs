@@ -1,0 +1,95 @@
+using static TorchSharp.torch;
+
+namespace ZfViz.Deconv;
+
+/// <summary>
+/// A batch of deconvnet signals, each living on a window of the same size at one level of the network:
+/// <see cref="Values"/> is [S,C,h,w] and selection s covers rows Top[s]..Top[s]+h-1 and columns Left[s]..Left[s]+w-1
+/// of a map of <see cref="MapHeight"/> x <see cref="MapWidth"/>, for image Image[s] of the forward trace.
+/// Window positions outside the map hold zeros. An activation reaches only its receptive field, so the way down
+/// computes on these windows instead of whole maps.
+/// </summary>
+public sealed class WindowedSignal
+{
+    public WindowedSignal(Tensor values, long[] top, long[] left, long[] image, int mapHeight, int mapWidth)
+    {
+        Values = values;
+        Top = top;
+        Left = left;
+        Image = image;
+        MapHeight = mapHeight;
+        MapWidth = mapWidth;
+    }
+
+    public Tensor Values { get; }
+    public long[] Top { get; }
+    public long[] Left { get; }
+    public long[] Image { get; }
+    public int MapHeight { get; }
+    public int MapWidth { get; }
+
+    public int Count => (int)Values.shape[0];
+    public int Height => (int)Values.shape[2];
+    public int Width => (int)Values.shape[3];
+
+    public WindowedSignal With(Tensor values, long[] top, long[] left, int mapHeight, int mapWidth) =>
+        new(values, top, left, Image, mapHeight, mapWidth);
+
+    public WindowedSignal With(Tensor values) => new(values, Top, Left, Image, MapHeight, MapWidth);
+
+    /// <summary>True when every window lies inside the map (no masking needed).</summary>
+    public bool InsideMap =>
+        Top.All(t => t >= 0 && t + Height <= MapHeight) && Left.All(l => l >= 0 && l + Width <= MapWidth);
+
+    /// <summary>[S,1,h,w] float mask: 1 where the window position lies inside the map.</summary>
+    public Tensor InsideMask()
+    {
+        var device = Values.device;
+        var rows = tensor(Top, device: device).unsqueeze(1) + arange(Height, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var cols = tensor(Left, device: device).unsqueeze(1) + arange(Width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var rowOk = rows.ge(0).logical_and(rows.lt(MapHeight)).to_type(Values.dtype);
+        var colOk = cols.ge(0).logical_and(cols.lt(MapWidth)).to_type(Values.dtype);
+        return (rowOk.unsqueeze(2) * colOk.unsqueeze(1)).unsqueeze(1);
+    }
+
+    /// <summary>This signal with window positions outside the map set to zero.</summary>
+    public WindowedSignal MaskedToMap() => InsideMap ? this : With(Values * InsideMask());
+
+    /// <summary>
+    /// The same signal with every window axis that is longer than the map replaced by the whole map (start 0).
+    /// The signal's support (window ∩ map) stays inside, so nothing is lost, and receptive fields larger than the
+    /// image (deep layers of small networks) cost no more than whole maps.
+    /// </summary>
+    public WindowedSignal FittedToMap()
+    {
+        var masked = MaskedToMap();
+        if (Height <= MapHeight && Width <= MapWidth) return masked;
+        var v = masked.Values;
+        long[] top = Top, left = Left;
+        if (Height > MapHeight)
+        {
+            v = Crop(v, 2, Top.Select(t => -t).ToArray(), MapHeight);
+            top = new long[Count];
+        }
+        if (Width > MapWidth)
+        {
+            v = Crop(v, 3, Left.Select(l => -l).ToArray(), MapWidth);
+            left = new long[Count];
+        }
+        return new WindowedSignal(v, top, left, Image, MapHeight, MapWidth).MaskedToMap();
+    }
+
+    /// <summary>Per selection s, takes positions shift[s] .. shift[s]+size-1 along dim (2 = rows, 3 = columns); zero where outside.</summary>
+    static Tensor Crop(Tensor values, int dim, long[] shift, int size)
+    {
+        long s = values.shape[0], length = values.shape[dim];
+        if (shift.All(d => d == shift[0]) && shift[0] >= 0 && shift[0] + size <= length) return values.narrow(dim, shift[0], size).contiguous();
+        var index = tensor(shift, device: values.device).view(s, 1) + arange(size, dtype: ScalarType.Int64, device: values.device).view(1, size);
+        var valid = index.ge(0).logical_and(index.lt(length));
+        index = index.clamp(0, length - 1);
+        var shape = values.shape.ToArray();
+        shape[dim] = size;
+        var view = dim == 2 ? new long[] { s, 1, size, 1 } : new long[] { s, 1, 1, size };
+        return values.gather(dim, index.view(view).expand(shape)) * valid.view(view).to_type(values.dtype);
+    }
+}

@@ -1,0 +1,131 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ZfViz.Models;
+
+/// <summary>
+/// A ZFNet/AlexNet-style network built from a <see cref="NetConfig"/>. Module tree (removed layers are absent):
+/// <code>
+/// conv1..conv5 : Sequential(conv: Conv2d, relu: ReLU, [pool: MaxPool2d], [norm: CrossMapNorm = LocalResponseNorm's function])
+/// fc6, fc7     : Sequential(linear: Linear, relu: ReLU, dropout: Dropout)
+/// fc8          : Sequential(linear: Linear)
+/// </code>
+/// so parameters are named e.g. <c>conv1.conv.weight</c>; checkpoints use PyTorch-style <c>conv1.weight</c>
+/// (see <see cref="CheckpointName"/>). The network outputs logits (softmax is applied by the loss / evaluation).
+/// </summary>
+public sealed class ConvNet : Module<Tensor, Tensor>
+{
+    public NetConfig Config { get; }
+
+    // Ordered blocks; registered as named children so state_dict names follow the block names.
+    readonly List<(string Name, Sequential Block)> blocks = [];
+
+    public ConvNet(NetConfig config) : base(config.Name)
+    {
+        Config = config.Validate();
+        int channels = config.InputChannels;
+        for (int i = 0; i < config.Convs.Count; i++)
+        {
+            var c = config.Convs[i];
+            if (c.Removed) continue;
+            var layers = new List<(string, Module<Tensor, Tensor>)>
+            {
+                ("conv", Conv2d(channels, c.Filters, c.Kernel, stride: c.Stride, padding: c.Padding, groups: c.Groups)),
+                ("relu", ReLU(inplace: false)),
+            };
+            if (c.Pool is { } p) layers.Add(("pool", MaxPool2d(p.Size, p.Stride, p.Padding)));
+            if (c.ContrastNorm) layers.Add(("norm", new CrossMapNorm(c.Filters, config.Norm)));
+            blocks.Add((NetConfig.ConvName(i), Sequential(layers)));
+            channels = c.Filters;
+        }
+        int features = config.FlattenedFeatures;
+        foreach (var (name, units) in new[] { ("fc6", config.Fc6), ("fc7", config.Fc7) })
+        {
+            if (units == 0) continue;
+            blocks.Add((name, Sequential(("linear", Linear(features, units)), ("relu", ReLU()), ("dropout", nn.Dropout(config.Dropout)))));
+            features = units;
+        }
+        blocks.Add(("fc8", Sequential(("linear", Linear(features, config.Classes)))));
+        foreach (var (name, block) in blocks) register_module(name, block);
+    }
+
+    /// <summary>Names of the present blocks in forward order (conv1.., fc6, fc7, fc8).</summary>
+    public IReadOnlyList<string> BlockNames => blocks.Select(b => b.Name).ToList();
+
+    public Sequential Block(string name) =>
+        blocks.FirstOrDefault(b => b.Name == name).Block
+        ?? throw new ArgumentException($"{Config.Name} has no block '{name}'; it has {string.Join(", ", BlockNames)}.");
+
+    /// <summary>The Conv2d of a conv block (e.g. "conv1").</summary>
+    public Conv2d Conv(string name) => (Conv2d)Block(name).named_children().First(c => c.name == "conv").module;
+
+    /// <summary>The Linear of an fc block (e.g. "fc6").</summary>
+    public Linear Fc(string name) => (Linear)Block(name).named_children().First(c => c.name == "linear").module;
+
+    /// <summary>Present conv stages: block name and its spec.</summary>
+    public IReadOnlyList<(string Name, ConvLayer Layer)> ConvStages =>
+        Config.Convs.Select((c, i) => (NetConfig.ConvName(i), c)).Where(t => !t.c.Removed).ToList();
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input;
+        foreach (var (name, block) in blocks)
+        {
+            if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
+            x = block.forward(x);
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// Forward pass that keeps every intermediate activation. Keys: "conv1.conv", "conv1.relu", "conv1.pool",
+    /// "conv1.norm" (present sub-modules only), "conv1" (the block output = its last sub-module), likewise
+    /// "fc6.linear", "fc6.relu", "fc6", ..., and "fc8" (logits). The deconvnet projects from "convK.relu"
+    /// (pool switches come from "convK.relu" and the pool spec). Dropout is the identity in eval mode.
+    /// </summary>
+    public Dictionary<string, Tensor> ForwardLayers(Tensor input, string? stopAfter = null)
+    {
+        var result = new Dictionary<string, Tensor>();
+        var x = input;
+        foreach (var (name, block) in blocks)
+        {
+            if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
+            foreach (var (sub, module) in block.named_children())
+            {
+                x = ((Module<Tensor, Tensor>)module).forward(x);
+                result[$"{name}.{sub}"] = x;
+            }
+            result[name] = x;
+            if (name == stopAfter) break;
+        }
+        return result;
+    }
+
+    /// <summary>Runs the network from the input of block <paramref name="fromBlock"/> to the logits (e.g. for occluded features).</summary>
+    public Tensor ForwardFrom(string fromBlock, Tensor x)
+    {
+        bool on = false;
+        foreach (var (name, block) in blocks)
+        {
+            on |= name == fromBlock;
+            if (!on) continue;
+            if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
+            x = block.forward(x);
+        }
+        if (!on) throw new ArgumentException($"{Config.Name} has no block '{fromBlock}'; it has {string.Join(", ", BlockNames)}.");
+        return x;
+    }
+
+    /// <summary>PyTorch-style checkpoint name of a module parameter: "conv1.conv.weight" -> "conv1.weight", "fc6.linear.bias" -> "fc6.bias".</summary>
+    public static string CheckpointName(string parameterName)
+    {
+        var parts = parameterName.Split('.');
+        return parts.Length == 3 ? $"{parts[0]}.{parts[2]}" : parameterName;
+    }
+
+    /// <summary>Parameters under their checkpoint names (conv weights [out,in/groups,kh,kw], linear [out,in]).</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> CheckpointParameters() =>
+        named_parameters().Select(p => (CheckpointName(p.name), p.parameter)).ToList();
+}

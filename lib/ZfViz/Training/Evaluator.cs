@@ -1,0 +1,71 @@
+using ZfViz.Data;
+using ZfViz.Models;
+using static TorchSharp.torch;
+
+namespace ZfViz.Training;
+
+/// <summary>Softmax outputs and top-1/top-5 errors of a network on a data set (eval mode, no gradients).</summary>
+public static class Evaluator
+{
+    /// <summary>Softmax probabilities [N,K] on the CPU; centre view, or the 10-view average when <paramref name="tenViewPadding"/> is set.</summary>
+    public static Tensor Probabilities(ConvNet net, InputNorm norm, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
+    {
+        bool wasTraining = net.training;
+        net.eval();
+        try
+        {
+            using var _ = no_grad();
+            var device = net.parameters().First().device;
+            using var mean = norm.Mean.to(device);
+            var parts = new List<Tensor>();
+            for (int i = 0; i < data.Count; i += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device);
+                norm.Normalise_(x, mean);
+                var p = tenViewPadding is { } pad
+                    ? TenView.AverageProbabilities(net.forward, x, pad)
+                    : nn.functional.softmax(net.forward(x), 1);
+                parts.Add(p.cpu().MoveToOuterDisposeScope());
+            }
+            var all = cat(parts, 0);
+            foreach (var p in parts) p.Dispose();
+            return all;
+        }
+        finally { net.train(wasTraining); }
+    }
+
+    public static Tensor Probabilities(TrainedModel model, ImageDataset data, int batchSize = 256, int? tenViewPadding = null) =>
+        Probabilities(model.Net, model.Norm, data, batchSize, tenViewPadding);
+
+    /// <summary>Loss and errors of probabilities [N,K] against labels [N].</summary>
+    public static EvalResult Score(Tensor probabilities, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        long n = labels.shape[0];
+        if (n == 0) return new EvalResult(0, double.NaN, double.NaN, double.NaN);
+        var y = labels.to(probabilities.device);
+        var loss = -probabilities.clamp_min(1e-12).log().gather(1, y.unsqueeze(1)).mean().item<float>();
+        var (top1, top5) = TopKErrors(probabilities, y);
+        return new EvalResult((int)n, loss, top1, top5);
+    }
+
+    /// <summary>Top-1 and top-5 error fractions of scores [N,K] (logits or probabilities) against labels [N].</summary>
+    public static (double Top1, double Top5) TopKErrors(Tensor scores, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        long n = labels.shape[0];
+        int k = (int)Math.Min(5, scores.shape[1]);
+        var top = scores.topk(k, 1).indexes;
+        var hit = top.eq(labels.unsqueeze(1));
+        double top1 = 1 - hit[.., 0].to_type(ScalarType.Float64).sum().item<double>() / n;
+        double top5 = 1 - hit.any(1).to_type(ScalarType.Float64).sum().item<double>() / n;
+        return (top1, top5);
+    }
+
+    public static EvalResult Evaluate(TrainedModel model, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
+    {
+        using var p = Probabilities(model, data, batchSize, tenViewPadding);
+        return Score(p, data.Labels);
+    }
+}

@@ -1,0 +1,34 @@
+using ZfViz.Data;
+using ZfViz.Models;
+using ZfViz.Runtime;
+
+namespace ZfViz.Training;
+
+/// <summary>
+/// Trained models shared across notebooks: <c>$ZFVIZ_MODELS/&lt;preset&gt;/&lt;profile&gt;/</c> holds one training run
+/// (see <see cref="RunFiles"/>). <see cref="GetOrTrain"/> loads its final model, or trains it first (resuming an
+/// interrupted run), so every later notebook can start with one call.
+/// </summary>
+public static class ModelStore
+{
+    public static string RunDirectory(string preset, Profile profile) => Path.Combine(ZfVizPaths.ModelsRoot, preset, profile.Name);
+
+    /// <param name="data">Split -> data set (default: <see cref="TrainingData.For"/> of the preset's data set).</param>
+    public static TrainedModel GetOrTrain(string preset, Profile profile, Func<string, ImageDataset>? data = null,
+        IProgress<TrainingProgress>? progress = null, TrainingOptions? options = null)
+    {
+        var config = Presets.Get(preset);
+        var run = RunDirectory(config.Name, profile);
+        var final = RunFiles.FinalModel(run);
+        if (File.Exists(final)) return Checkpoint.LoadModel(final, TorchRuntime.Device);
+        data ??= TrainingData.For(TrainingData.DefaultFor(config), config, profile);
+        var train = TrainingData.Sized(data("train"), "train", profile);
+        var test = TrainingData.Sized(data("test"), "test", profile);
+        var result = Trainer.Run(config, train, test, options ?? TrainingOptions.ForProfile(profile, config), run, progress);
+        return result.Model;
+    }
+
+    /// <summary>The CIFAR-10 ZFNet of this profile (trained on first use): what notebooks 03-11 start from.</summary>
+    public static TrainedModel GetOrTrainCifarZfNet(Profile? profile = null, Func<string, ImageDataset>? data = null, IProgress<TrainingProgress>? progress = null) =>
+        GetOrTrain(Presets.ZfNetCifar.Name, profile ?? Profile.FromEnvironment(), data, progress);
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using ZfViz.Data;
+using ZfViz.Models;
+using static TorchSharp.torch;
+
+namespace ZfViz.Training;
+
+/// <summary>
+/// Trains a <see cref="ConvNet"/> the paper's way (Sec. 3): SGD with momentum on mini-batches, learning-rate
+/// annealing, dropout in fc6/fc7, RMS renormalisation of conv filters, random crops and flips, per-pixel mean
+/// subtraction, top-1/top-5 errors per epoch. With a run folder, it keeps checkpoints and resumes a killed run
+/// from its last completed epoch with the same results as an uninterrupted run (same seed, same thread count).
+/// </summary>
+public static class Trainer
+{
+    /// <param name="runDirectory">Folder for checkpoints, metrics and the resumable state (null: keep nothing on disk).</param>
+    /// <param name="resume">Continue from <c>state.safetensors</c> when the folder has one (else start fresh, overwriting).</param>
+    public static TrainingRun Run(NetConfig config, ImageDataset train, ImageDataset? validation, TrainingOptions options,
+        string? runDirectory = null, IProgress<TrainingProgress>? progress = null, bool resume = true, CancellationToken cancel = default)
+    {
+        config.Validate();
+        CheckData(config, train, "training");
+        if (validation is not null) CheckData(config, validation, "validation");
+        if (options.Epochs < 1 || options.BatchSize < 1) throw new ArgumentException($"Epochs and batch size must be >= 1; got {options.Epochs} and {options.BatchSize}.");
+
+        var device = Runtime.TorchRuntime.Device;
+        var torchRng = manual_seed(options.Seed);
+        var dataRng = new Generator((ulong)options.Seed + 7919);
+        var net = new ConvNet(config);
+        WeightInit.Apply(net, options.Init);
+        // The paper's initialisation expects raw 0..255 pixel values; Kaiming expects unit-variance input.
+        var norm = InputNorm.FromData(train, options.InputScale ?? (options.Init == InitScheme.Paper ? InputNorm.PaperScale : null));
+        var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
+        var lr = new LrScheduler(options.EffectiveSchedule, options.LearningRate, options.Epochs);
+        var metrics = new List<EpochMetrics>();
+        int startEpoch = 1, resumedFrom = 0;
+
+        if (runDirectory is not null)
+        {
+            Directory.CreateDirectory(runDirectory);
+            var statePath = RunFiles.State(runDirectory);
+            if (resume && File.Exists(statePath))
+            {
+                resumedFrom = Restore(statePath, config, options, net, ref norm, sgd, lr, torchRng, dataRng);
+                startEpoch = resumedFrom + 1;
+                if (File.Exists(RunFiles.Metrics(runDirectory)))
+                    metrics.AddRange(MetricsLog.Read(RunFiles.Metrics(runDirectory)).Where(m => m.Epoch <= resumedFrom));
+            }
+            AtomicFile.WriteAllText(RunFiles.Config(runDirectory), config.ToJson());
+            AtomicFile.WriteAllText(RunFiles.Options(runDirectory), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        net.to(device);
+        var meanOnDevice = norm.Mean.to(device);
+        var keep = options.EffectiveCheckpointEpochs.ToHashSet();
+        var extra = new Dictionary<string, string> { [Checkpoint.ClassNamesKey] = JsonSerializer.Serialize(train.ClassNames) };
+
+        int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var sessionClock = Stopwatch.StartNew();
+        long sessionImages = 0, totalImages = (long)train.Count * (options.Epochs - startEpoch + 1);
+
+        for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            net.train();
+            double lossSum = 0, top1Wrong = 0, top5Wrong = 0;
+            long renormed = 0;
+            using var perm = randperm(train.Count, generator: dataRng);
+            for (int b = 0; b < batches; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var idx = perm[(b * options.BatchSize)..Math.Min(train.Count, (b + 1) * options.BatchSize)];
+                var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
+                norm.Normalise_(x, meanOnDevice);
+                if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
+                var y = train.Labels.index_select(0, idx).to(device);
+                var logits = net.forward(x);
+                var loss = nn.functional.cross_entropy(logits, y);
+                sgd.ZeroGrad();
+                loss.backward();
+                sgd.Step(lr.Rate);
+                if (options.RenormRadius is { } radius) renormed += FilterRenorm.Apply(net, radius);
+
+                int n = (int)idx.shape[0];
+                double batchLoss = loss.item<float>();
+                var (e1, e5) = Evaluator.TopKErrors(logits.detach(), y);
+                lossSum += batchLoss * n; top1Wrong += e1 * n; top5Wrong += e5 * n;
+                sessionImages += n;
+                if (progress is not null)
+                {
+                    double rate = sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds);
+                    progress.Report(new TrainingProgress("batch", epoch, options.Epochs, b + 1, batches, batchLoss, rate,
+                        TimeSpan.FromSeconds((totalImages - sessionImages) / Math.Max(1e-9, rate))));
+                }
+            }
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+
+            EvalResult? val = null;
+            if (validation is not null)
+            {
+                using var p = Evaluator.Probabilities(net, norm, validation, options.EvalBatchSize ?? Math.Max(256, options.BatchSize));
+                val = Evaluator.Score(p, validation.Labels);
+            }
+            var m = new EpochMetrics(epoch, lr.Rate, lossSum / train.Count, top1Wrong / train.Count, top5Wrong / train.Count,
+                val?.Loss, val?.Top1Error, val?.Top5Error, clock.Elapsed.TotalSeconds, train.Count / Math.Max(1e-9, trainSeconds), renormed);
+            metrics.Add(m);
+            lr.EndEpoch(epoch, val?.Top1Error ?? m.TrainTop1Error);
+
+            if (runDirectory is not null)
+            {
+                // Order matters for resuming: metrics, then the kept checkpoint, then the state that marks the epoch done.
+                MetricsLog.Write(RunFiles.Metrics(runDirectory), metrics);
+                if (keep.Contains(epoch)) Checkpoint.SaveModel(RunFiles.EpochCheckpoint(runDirectory, epoch), net, norm, epoch, extra);
+                var state = new Dictionary<string, string>(extra) { ["options"] = options.ResumeKey() };
+                foreach (var (k, v) in lr.ToMetadata()) state[k] = v;
+                Checkpoint.SaveState(RunFiles.State(runDirectory), net, norm, sgd, torchRng, dataRng, epoch, state);
+            }
+            progress?.Report(new TrainingProgress("epoch", epoch, options.Epochs, batches, batches, m.TrainLoss, m.ImagesPerSecond,
+                TimeSpan.FromSeconds((totalImages - sessionImages) / Math.Max(1e-9, sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds))), m));
+        }
+
+        if (runDirectory is not null)
+            Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, norm, options.Epochs, extra);
+        return new TrainingRun(new TrainedModel(net, norm, options.Epochs, extra), metrics, runDirectory, resumedFrom);
+    }
+
+    static int Restore(string statePath, NetConfig config, TrainingOptions options, ConvNet net, ref InputNorm norm, SgdMomentum sgd,
+        LrScheduler lr, Generator torchRng, Generator dataRng)
+    {
+        var (saved, momentum, torchState, dataState) = Checkpoint.LoadState(statePath);
+        using (saved)
+        {
+            if (!saved.Config.Equals(config))
+                throw new InvalidOperationException($"{statePath} was trained with a different network ({saved.Config.ToJson()}); use another run folder or start fresh.");
+            if (!saved.Metadata.TryGetValue("options", out var key) || key != options.ResumeKey())
+                throw new InvalidOperationException($"{statePath} was trained with different options; use another run folder or start fresh.");
+            if (saved.Epoch > options.Epochs)
+                throw new InvalidOperationException($"{statePath} is at epoch {saved.Epoch}, beyond the requested {options.Epochs} epochs.");
+            using (no_grad())
+            {
+                foreach (var ((_, p), (_, q)) in net.named_parameters().Zip(saved.Net.named_parameters())) p.copy_(q);
+            }
+            norm = new InputNorm(saved.Norm.Mean.clone(), saved.Norm.Scale);
+            sgd.RestoreVelocity(momentum);
+            torchRng.set_state(torchState);
+            dataRng.set_state(dataState);
+            lr.Restore(saved.Metadata);
+            return saved.Epoch;
+        }
+    }
+
+    static void CheckData(NetConfig config, ImageDataset data, string role)
+    {
+        if (data.Channels != config.InputChannels || data.Height != config.InputSize || data.Width != config.InputSize)
+            throw new ArgumentException(
+                $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize}.");
+        if (data.Count == 0) throw new ArgumentException($"The {role} set '{data.Name}' is empty.");
+        long maxLabel = data.Labels.max().item<long>();
+        if (maxLabel >= config.Classes)
+            throw new ArgumentException($"The {role} set '{data.Name}' has label {maxLabel}; {config.Name} has only {config.Classes} classes.");
+    }
+}

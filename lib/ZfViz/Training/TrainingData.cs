@@ -1,0 +1,75 @@
+using ZfViz.Data;
+using ZfViz.Models;
+using ZfViz.Runtime;
+
+namespace ZfViz.Training;
+
+/// <summary>
+/// The one place where training code gets its data: a name ("synthetic", "cifar10", "fashion-mnist") becomes a
+/// function split ("train" | "test") -> data set, sized by the profile. Point the real-data cases at the ZfViz.Data
+/// loaders when they land; nothing else needs to change.
+/// </summary>
+public static class TrainingData
+{
+    public static IReadOnlyList<string> Names { get; } = ["synthetic", "cifar10", "fashion-mnist", "safetensors:<folder>"];
+
+    /// <summary>"safetensors:&lt;folder&gt;": &lt;folder&gt;/{train,test}.safetensors, each with "images" (uint8 [N,C,H,W]) and
+    /// "labels" (int64 [N]) and optional metadata "class_names" (JSON array): a plain exchange format for any data set.</summary>
+    public const string FolderPrefix = "safetensors:";
+
+    static ImageDataset LoadSafetensors(string folder, string split)
+    {
+        var path = Path.Combine(folder, $"{split}.safetensors");
+        var (t, meta) = IO.Safetensors.Load(path);
+        if (!t.TryGetValue("images", out var images) || !t.TryGetValue("labels", out var labels))
+            throw new InvalidDataException($"{path}: needs tensors 'images' (uint8 [N,C,H,W]) and 'labels' (int64 [N]).");
+        var names = meta.TryGetValue("class_names", out var json) ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)! : [];
+        if (names.Length == 0) names = Enumerable.Range(0, (int)labels.max().item<long>() + 1).Select(i => $"class-{i}").ToArray();
+        return new ImageDataset($"{Path.GetFileName(Path.GetFullPath(folder))}-{split}", images, labels, names);
+    }
+
+    public static Func<string, ImageDataset> For(string name, NetConfig config, Profile profile) => name.Trim().ToLowerInvariant() switch
+    {
+        var n when n.StartsWith(FolderPrefix, StringComparison.Ordinal) => split => LoadSafetensors(name.Trim()[FolderPrefix.Length..], split),
+        "synthetic" => split => split switch
+        {
+            "train" => SyntheticData.Gratings(Math.Min(profile.TrainImages ?? 20_000, 20_000), config.InputSize, config.InputChannels, config.Classes, seed: 11, name: "synthetic-train"),
+            "test" => SyntheticData.Gratings(Math.Min(profile.EvalImages ?? 5_000, 5_000), config.InputSize, config.InputChannels, config.Classes, seed: 12, name: "synthetic-test"),
+            _ => throw new ArgumentException($"Unknown split '{split}'; use train or test."),
+        },
+        "cifar10" or "cifar-10" or "fashion-mnist" or "fmnist" => _ => throw new InvalidOperationException(
+            $"The {name} loader is not available yet on this branch (it comes with ZfViz.Data's loaders). Use --data synthetic for now."),
+        _ => throw new ArgumentException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>
+    /// The preset's own data set if it can be loaded, else synthetic gratings of the same shape (so notebooks run
+    /// everywhere); <see cref="DataSource.Note"/> says which and why. Probes the loader by loading the test split.
+    /// </summary>
+    public static DataSource PreferReal(NetConfig config, Profile profile)
+    {
+        var name = DefaultFor(config);
+        try
+        {
+            var load = For(name, config, profile);
+            _ = load("test");
+            return new DataSource(name, load);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            return new DataSource("synthetic", For("synthetic", config, profile), $"{e.Message} Using synthetic gratings instead.");
+        }
+    }
+
+    /// <summary>The data set a preset is meant for (by its input shape): cifar10 for 32x32x3, fashion-mnist for 28x28x1.</summary>
+    public static string DefaultFor(NetConfig config) => (config.InputSize, config.InputChannels) switch
+    {
+        (32, 3) => "cifar10",
+        (28, 1) => "fashion-mnist",
+        _ => "synthetic",
+    };
+
+    /// <summary>Takes the profile's number of images from a split (TrainImages / EvalImages; null = all).</summary>
+    public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
+        data.Take(split == "train" ? profile.TrainImages : profile.EvalImages);
+}
