@@ -36,7 +36,7 @@ public static partial class TopNineCommand
         var layers = (layerList ?? string.Join(",", deconv.Layers.Select(l => l.Name)))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => deconv.Layers[deconv.IndexOf(l)].Name).ToList();
         using var dataset = Datasets.Load(parts[0], parts[1], config.InputSize, new DataLoadOptions(Channels: config.InputChannels));
-        var images = dataset.Take(limit);
+        var images = dataset.Sample(limit); // class-balanced: folder data sets are stored class by class
         Console.Error.WriteLine($"top{k}: {config.Name}, {images.Count} images of {data}, layers {string.Join(", ", layers)}");
 
         var result = TopK.Search(deconv, images, model.Preprocess, layers, k);

@@ -34,7 +34,7 @@ public static partial class TopNineCommand
         var k = new Option<int>("--k") { Description = "How many activations to keep", DefaultValueFactory = _ => 9 };
         var json = new Option<bool>("--json") { Description = "Print the activations as JSON: [{\"image\":0,\"y\":3,\"x\":5,\"value\":1.23}, ...], strongest first" };
         var output = new Option<string?>("--out") { Description = "With --data: folder for the sheets (PNG) and index.json" };
-        var limit = new Option<int?>("--images") { Description = "With --data: search only the first N images" };
+        var limit = new Option<int?>("--images") { Description = "With --data: search a class-balanced subset of N images" };
         var cmd = new Command("top9", "The strongest activations of feature maps over a data set, projected beside their image patches (Fig. 2)")
             { model, weights, input, data, layer, layers, feature, features, k, json, output, limit };
         cmd.SetAction(r =>

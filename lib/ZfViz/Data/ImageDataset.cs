@@ -40,9 +40,38 @@ public sealed class ImageDataset : IDisposable
         return new ImageDataset(name ?? Name, Images.index_select(0, idx), Labels.index_select(0, idx), ClassNames);
     }
 
-    /// <summary>The first n images (or all, if n is null or larger).</summary>
+    /// <summary>
+    /// The first n images (or all, if n is null or larger). Folder data sets are stored class by class, so the first
+    /// n are often one class: for a representative subset use <see cref="Sample"/>.
+    /// </summary>
     public ImageDataset Take(int? n) =>
         n is null || n >= Count ? this : new ImageDataset(Name, Images[..n.Value], Labels[..n.Value], ClassNames);
+
+    /// <summary>
+    /// A class-balanced subset of n images (or all, if n is null or larger): each class's images shuffled with
+    /// System.Random(seed), then taken round-robin over the classes, so class counts differ by at most one (as far as
+    /// each class has images). Deterministic for a seed; kept in data-set order.
+    /// </summary>
+    public ImageDataset Sample(int? n, int seed = 0)
+    {
+        if (n is null || n >= Count) return this;
+        if (n < 1) throw new ArgumentException($"{Name}: a sample needs at least one image; got {n}.");
+        var rng = new Random(seed);
+        var queues = Labels.data<long>().ToArray()
+            .Select((label, index) => (label, index: (long)index))
+            .GroupBy(x => x.label).OrderBy(g => g.Key)
+            .Select(g => new Queue<long>(g.Select(x => x.index).OrderBy(_ => rng.Next())))
+            .ToList();
+        var chosen = new List<long>(n.Value);
+        while (chosen.Count < n)
+            foreach (var q in queues.Where(q => q.Count > 0))
+            {
+                chosen.Add(q.Dequeue());
+                if (chosen.Count == n) break;
+            }
+        chosen.Sort();
+        return Subset(chosen);
+    }
 
     public void Dispose()
     {
