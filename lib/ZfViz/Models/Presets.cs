@@ -10,10 +10,11 @@ namespace ZfViz.Models;
 /// after pool1 and pool2, fc6 and fc7 with dropout 0.5, fc8 = classes.</item>
 /// <item>The ZFNet-vs-AlexNet difference is kept as a ratio: ZFNet's layer 1 has the smaller filter and half the stride
 /// (paper 7x7/2 vs 11x11/4; here 5x5/1 vs 7x7/2) and ZFNet's conv2 has stride 2 where AlexNet's has 1, so both reach
-/// conv3 at the same resolution (paper 13x13; here 4x4 for 32 px, 4x4 for 28 px).</item>
-/// <item>Widths are the paper's 96/256/384/384/256 divided by ~3-4 (32/64/96/96/64) and fc 4096 -> 256: the CIFAR
-/// preset then costs ~13 MFLOP per image forward, so the course profile (10 epochs of 50k images) trains on a
-/// 2-core CPU in about 20 minutes (see the README's measured figures).</item>
+/// conv3 at the same resolution (paper 13x13; here 4x4 for both 32 px and 28 px inputs).</item>
+/// <item>Widths are the paper's 96/256/384/384/256 divided by 3-4 (32/64/96/96/64) and fc 4096 -> 256: the CIFAR
+/// preset has 0.38 M parameters and costs 17.9 MFLOP per image forward (zfnet: 62 M, 2.3 GFLOP), so the course
+/// profile (10 epochs of 50k images) trains on a 2-core CPU in 6-10 minutes at 800-1500 images/s, leaving time
+/// for the variants later notebooks train (Table 3, Fig. 6).</item>
 /// <item>Paddings keep "same" convs (5x5 pad 2, 3x3 pad 1), pools padded by 1 so 32 -> 16 -> 8 -> 4 -> 2 (and
 /// 28 -> 14 -> 7 -> 4 -> 2) without dropping border pixels.</item>
 /// </list>
