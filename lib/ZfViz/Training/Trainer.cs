@@ -75,6 +75,7 @@ public static class Trainer
                 var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
                 norm.Normalise_(x, meanOnDevice);
                 if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
+                if (options.ChannelsLast) x = ChannelsLast.Of(x);
                 var y = train.Labels.index_select(0, idx).to(device);
                 var logits = net.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
