@@ -18,7 +18,7 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up repetitions", DefaultValueFactory = _ => 2 };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: $ZFVIZ_THREADS or one per core)" };
         var bf16 = new Option<bool>("--bf16") { Description = "Run model and data in bfloat16 (changes numerics)" };
-        var channelsLast = new Option<bool>("--channels-last") { Description = "Feed inputs with channels-last (NHWC) strides" };
+        var channelsLast = new Option<bool>("--channels-last") { Description = "Feed inputs with channels-last (NHWC) strides, as training does (default true; --channels-last false for NCHW)", DefaultValueFactory = _ => true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var cmd = new Command("bench", "Measure training and inference images/s of a model on random data")
             { model, batchTrain, batchInfer, reps, warmup, threads, bf16, channelsLast, json };

@@ -30,12 +30,14 @@ public static class TrainCommand
         var checkpoints = new Option<string?>("--checkpoints") { Description = "Epochs to keep, e.g. 1,2,5,10 (default: the paper's 1,2,5,10,20,30,40,64 of 70, scaled)" };
         var output = new Option<string?>("--out") { Description = "Run folder (default: $ZFVIZ_MODELS/<model>/<profile>, or <model>-<data>/<profile> for other data)" };
         var fresh = new Option<bool>("--fresh") { Description = "Start over even if the run folder holds a resumable state" };
+        var filters = new Option<string?>("--conv-filters") { Description = "What-if: filters of every conv layer, e.g. 48,96,144,144,96 (0 removes a layer)" };
+        var fc = new Option<string?>("--fc") { Description = "What-if: units of fc6,fc7, e.g. 2048,2048 (0 removes a layer)" };
         var tenView = new Option<bool>("--ten-view") { Description = "Also report the 10-view test error at the end" };
         var cmd = new Command("train", "Train a model (SGD, momentum, dropout, RMS renormalisation, crops/flips) with resumable checkpoints")
-            { model, data, profile, epochs, batch, trainImages, evalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView };
+            { model, data, profile, epochs, batch, trainImages, evalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView, filters, fc };
         cmd.SetAction(r =>
         {
-            var cfg = Presets.Get(r.GetValue(model)!);
+            var cfg = WithSizes(Presets.Get(r.GetValue(model)!), r.GetValue(filters), r.GetValue(fc));
             var p = r.GetValue(profile) is { } pn ? Profile.Parse(pn) : Profile.FromEnvironment();
             p = p with
             {
@@ -58,7 +60,7 @@ public static class TrainCommand
                 CheckpointEpochs = r.GetValue(checkpoints) is { } c ? CheckpointSchedule.Parse(c) : null,
             };
             var runDir = r.GetValue(output)
-                ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(cfg.Name, p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{cfg.Name}-{dataName}", p.Name));
+                ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(cfg.Name, p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{cfg.Name}-{SafeName(dataName)}", p.Name));
 
             OpenMpPolicy.PreferPassiveWait();
             TorchRuntime.Initialize();
@@ -93,6 +95,35 @@ public static class TrainCommand
             finally { Console.CancelKeyPress -= onCancel; }
         });
         return cmd;
+    }
+
+    static string SafeName(string name) =>
+        new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+
+    /// <summary>Applies --conv-filters / --fc to a preset; the result is validated (an impossible chain fails naming the layer).</summary>
+    static NetConfig WithSizes(NetConfig cfg, string? filters, string? fc)
+    {
+        static int[] Parse(string text, string option) =>
+            text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => int.TryParse(t, out var v) && v >= 0 ? v : throw new ArgumentException($"{option}: '{t}' is not a count >= 0.")).ToArray();
+        if (filters is not null)
+        {
+            var f = Parse(filters, "--conv-filters");
+            if (f.Length != cfg.Convs.Count) throw new ArgumentException($"--conv-filters needs {cfg.Convs.Count} numbers for {cfg.Name}; got {f.Length}.");
+            for (int i = 0; i < f.Length; i++)
+            {
+                int n = f[i];
+                cfg = cfg.WithConv(i + 1, l => n == 0 ? l with { Removed = true } : l with { Filters = n });
+            }
+            cfg = cfg with { Name = $"{cfg.Name}-f{string.Join("-", f)}" };
+        }
+        if (fc is not null)
+        {
+            var u = Parse(fc, "--fc");
+            if (u.Length != 2) throw new ArgumentException($"--fc needs two numbers (fc6,fc7); got {u.Length}.");
+            cfg = cfg.WithFc(u[0], u[1]) with { Name = $"{cfg.Name}-fc{u[0]}-{u[1]}" };
+        }
+        return cfg.Validate();
     }
 
     static TrainingRun RunWithProgressBar(NetConfig cfg, ZfViz.Data.ImageDataset train, ZfViz.Data.ImageDataset test, TrainingOptions options,

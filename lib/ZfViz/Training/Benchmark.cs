@@ -31,7 +31,7 @@ public static class Benchmark
         {
             var x = randn([n, config.InputChannels, config.InputSize, config.InputSize], device: device).to_type(dtype);
             // Channels-last strides (NHWC in memory); libtorch picks its channels-last kernels from the strides.
-            return channelsLast ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+            return channelsLast ? ChannelsLast.Of(x) : x;
         }
 
         using var xTrain = Input(batchTrain);

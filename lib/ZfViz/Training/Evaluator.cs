@@ -23,6 +23,7 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device);
                 norm.Normalise_(x, mean);
+                x = ChannelsLast.Of(x);
                 var p = tenViewPadding is { } pad
                     ? TenView.AverageProbabilities(net.forward, x, pad)
                     : nn.functional.softmax(net.forward(x), 1);

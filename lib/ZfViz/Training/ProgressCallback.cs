@@ -11,11 +11,11 @@ public sealed class ProgressCallback(Action<TrainingProgress> report, TimeSpan? 
 {
     readonly TimeSpan every = interval ?? TimeSpan.FromSeconds(0.5);
     readonly Stopwatch clock = Stopwatch.StartNew();
-    TimeSpan last = TimeSpan.MinValue;
+    TimeSpan? last;
 
     public void Report(TrainingProgress value)
     {
-        if (value.Phase == "batch" && clock.Elapsed - last < every && value.Batch != value.Batches) return;
+        if (value.Phase == "batch" && last is { } l && clock.Elapsed - l < every && value.Batch != value.Batches) return;
         last = clock.Elapsed;
         report(value);
     }

@@ -75,6 +75,7 @@ public static class Trainer
                 var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
                 norm.Normalise_(x, meanOnDevice);
                 if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
+                if (options.ChannelsLast) x = ChannelsLast.Of(x);
                 var y = train.Labels.index_select(0, idx).to(device);
                 var logits = net.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
@@ -92,7 +93,7 @@ public static class Trainer
                 {
                     double rate = sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds);
                     progress.Report(new TrainingProgress("batch", epoch, options.Epochs, b + 1, batches, batchLoss, rate,
-                        TimeSpan.FromSeconds((totalImages - sessionImages) / Math.Max(1e-9, rate))));
+                        Eta(totalImages - sessionImages, rate)));
                 }
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -118,7 +119,7 @@ public static class Trainer
                 Checkpoint.SaveState(RunFiles.State(runDirectory), net, norm, sgd, torchRng, dataRng, epoch, state);
             }
             progress?.Report(new TrainingProgress("epoch", epoch, options.Epochs, batches, batches, m.TrainLoss, m.ImagesPerSecond,
-                TimeSpan.FromSeconds((totalImages - sessionImages) / Math.Max(1e-9, sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds))), m));
+                Eta(totalImages - sessionImages, sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds)), m));
         }
 
         if (runDirectory is not null)
@@ -150,6 +151,9 @@ public static class Trainer
             return saved.Epoch;
         }
     }
+
+    static TimeSpan Eta(long imagesLeft, double imagesPerSecond) =>
+        TimeSpan.FromSeconds(Math.Min(imagesLeft / Math.Max(1e-3, imagesPerSecond), TimeSpan.FromDays(999).TotalSeconds));
 
     static void CheckData(NetConfig config, ImageDataset data, string role)
     {

@@ -69,7 +69,19 @@ public static class TrainingData
         _ => "synthetic",
     };
 
-    /// <summary>Takes the profile's number of images from a split (TrainImages / EvalImages; null = all).</summary>
-    public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
-        data.Take(split == "train" ? profile.TrainImages : profile.EvalImages);
+    /// <summary>
+    /// The profile's number of images from a split (TrainImages / EvalImages; null = all): a fixed random subset
+    /// (seeded, the same on every run), because loaders may return the images sorted by class and the first N
+    /// would then all be airplanes.
+    /// </summary>
+    public static ImageDataset Sized(ImageDataset data, string split, Profile profile)
+    {
+        int? n = split == "train" ? profile.TrainImages : profile.EvalImages;
+        if (n is null || n >= data.Count) return data;
+        var rng = new TorchSharp.torch.Generator(split == "train" ? 20140001UL : 20140002UL);
+        using var perm = TorchSharp.torch.randperm(data.Count, generator: rng);
+        var indices = perm[..n.Value].data<long>().ToArray();
+        Array.Sort(indices);
+        return data.Subset(indices, data.Name);
+    }
 }

@@ -12,6 +12,8 @@ namespace ZfViz.Training;
 /// <param name="CheckpointEpochs">Epochs after which a model checkpoint is kept (null: the paper's 1, 2, 5, 10, 20,
 /// 30, 40, 64 of 70, scaled to <paramref name="Epochs"/>; see <see cref="CheckpointSchedule"/>).</param>
 /// <param name="InputScale">Input = (pixels/255 - mean) * InputScale; null = 1/std of the training pixels, 255 = the paper's raw pixel scale (see <see cref="InputNorm"/>).</param>
+/// <param name="ChannelsLast">Feed batches with channels-last (NHWC) strides: same numbers, faster convolutions on a CPU
+/// (zfnet-cifar training 1.13x, inference 1.8x; see `zfviz bench --channels-last`).</param>
 /// <param name="WeightDecay">L2 weight decay (not stated by ZF; Krizhevsky et al. used 5e-4).</param>
 public sealed record TrainingOptions(
     int Epochs = 10,
@@ -27,7 +29,8 @@ public sealed record TrainingOptions(
     long Seed = 1,
     IReadOnlyList<int>? CheckpointEpochs = null,
     int? EvalBatchSize = null,
-    float? InputScale = null)
+    float? InputScale = null,
+    bool ChannelsLast = true)
 {
     public LrSchedule EffectiveSchedule => Schedule ?? new LrSchedule();
 
@@ -40,5 +43,5 @@ public sealed record TrainingOptions(
         CropPadding: Math.Max(1, config.InputSize / 8));
 
     /// <summary>The options that must not change when a killed run is resumed (everything but the epoch count).</summary>
-    internal string ResumeKey() => System.Text.Json.JsonSerializer.Serialize(this with { Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null });
+    internal string ResumeKey() => System.Text.Json.JsonSerializer.Serialize(this with { Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null, ChannelsLast = false });
 }

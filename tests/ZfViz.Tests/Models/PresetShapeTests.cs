@@ -89,8 +89,8 @@ public class PresetShapeTests
         var cfg = Presets.ZfNetCifar.WithoutConv(3, 4).WithFc(0, 256);
         using var net = new ConvNet(cfg);
         Assert.Equal(["conv1", "conv2", "conv5", "fc7", "fc8"], net.BlockNames);
-        Assert.Equal(new long[] { 64, 64, 3, 3 }, net.Conv("conv5").weight!.shape); // conv5 now reads conv2's 64 maps
-        Assert.Equal(new long[] { 256, 64 * 2 * 2 }, net.Fc("fc7").weight!.shape);
+        Assert.Equal(new long[] { 96, 96, 3, 3 }, net.Conv("conv5").weight!.shape); // conv5 now reads conv2's 96 maps
+        Assert.Equal(new long[] { 256, 96 * 2 * 2 }, net.Fc("fc7").weight!.shape);
         using var y = net.forward(randn(3, 3, 32, 32));
         Assert.Equal(new long[] { 3, 10 }, y.shape);
     }
