@@ -25,7 +25,6 @@ public static class BenchCommand
         cmd.SetAction(r =>
         {
             var cfg = Presets.Get(r.GetValue(model)!);
-            OpenMpPolicy.PreferPassiveWait();
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {

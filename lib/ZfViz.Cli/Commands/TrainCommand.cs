@@ -62,7 +62,6 @@ public static class TrainCommand
             var runDir = r.GetValue(output)
                 ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(cfg.Name, p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{cfg.Name}-{SafeName(dataName)}", p.Name));
 
-            OpenMpPolicy.PreferPassiveWait();
             TorchRuntime.Initialize();
             var source = TrainingData.For(dataName, cfg, p);
             var train = TrainingData.Sized(source("train"), "train", p);

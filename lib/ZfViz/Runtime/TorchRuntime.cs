@@ -39,6 +39,7 @@ public static class TorchRuntime
                 throw new InvalidOperationException(
                     "CUDA was requested but this build uses the CPU libtorch. Rebuild with: ZFVIZ_TORCH=cuda ./setup.sh");
 
+            OpenMpPolicy.PreferPassiveWait(); // before libtorch loads; see OpenMpPolicy
             var type = Backend == "cuda" && want != "cpu" ? DeviceType.CUDA : DeviceType.CPU;
             torch.InitializeDeviceType(type);
             if (type == DeviceType.CUDA && !torch.cuda.is_available())

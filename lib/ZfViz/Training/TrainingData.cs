@@ -6,8 +6,7 @@ namespace ZfViz.Training;
 
 /// <summary>
 /// The one place where training code gets its data: a name ("synthetic", "cifar10", "fashion-mnist") becomes a
-/// function split ("train" | "test") -> data set, sized by the profile. Point the real-data cases at the ZfViz.Data
-/// loaders when they land; nothing else needs to change.
+/// function split ("train" | "test") -> data set (the real ones through ZfViz.Data's registry), sized by the profile.
 /// </summary>
 public static class TrainingData
 {
@@ -37,8 +36,8 @@ public static class TrainingData
             "test" => SyntheticData.Gratings(Math.Min(profile.EvalImages ?? 5_000, 5_000), config.InputSize, config.InputChannels, config.Classes, seed: 12, name: "synthetic-test"),
             _ => throw new ArgumentException($"Unknown split '{split}'; use train or test."),
         },
-        "cifar10" or "cifar-10" or "fashion-mnist" or "fmnist" => _ => throw new InvalidOperationException(
-            $"The {name} loader is not available yet on this branch (it comes with ZfViz.Data's loaders). Use --data synthetic for now."),
+        "cifar10" or "cifar-10" => split => Datasets.Load("cifar10", split, 32),
+        "fashion-mnist" or "fmnist" => split => Datasets.Load("fashion-mnist", split, 28),
         _ => throw new ArgumentException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
     };
 
@@ -70,18 +69,10 @@ public static class TrainingData
     };
 
     /// <summary>
-    /// The profile's number of images from a split (TrainImages / EvalImages; null = all): a fixed random subset
-    /// (seeded, the same on every run), because loaders may return the images sorted by class and the first N
+    /// The profile's number of images from a split (TrainImages / EvalImages; null = all): a fixed class-balanced
+    /// subset (seeded, the same on every run), because loaders may return the images sorted by class and the first N
     /// would then all be airplanes.
     /// </summary>
-    public static ImageDataset Sized(ImageDataset data, string split, Profile profile)
-    {
-        int? n = split == "train" ? profile.TrainImages : profile.EvalImages;
-        if (n is null || n >= data.Count) return data;
-        var rng = new TorchSharp.torch.Generator(split == "train" ? 20140001UL : 20140002UL);
-        using var perm = TorchSharp.torch.randperm(data.Count, generator: rng);
-        var indices = perm[..n.Value].data<long>().ToArray();
-        Array.Sort(indices);
-        return data.Subset(indices, data.Name);
-    }
+    public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
+        data.Sample(split == "train" ? profile.TrainImages : profile.EvalImages, seed: split == "train" ? 2014_0001 : 2014_0002);
 }
