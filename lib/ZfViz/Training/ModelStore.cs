@@ -19,13 +19,40 @@ public static class ModelStore
     {
         var config = Presets.Get(preset);
         var run = RunDirectory(config.Name, profile);
+        options ??= TrainingOptions.ForProfile(profile, config);
+        if (SetAsideIfStale(run, config, options) is { } aside)
+            Console.WriteLine($"{run} held a run of a different network or options (the preset changed since); moved it to {aside} and training afresh.");
         var final = RunFiles.FinalModel(run);
         if (File.Exists(final)) return Checkpoint.LoadModel(final, TorchRuntime.Device);
         data ??= TrainingData.For(TrainingData.DefaultFor(config), config, profile);
         var train = TrainingData.Sized(data("train"), "train", profile);
         var test = TrainingData.Sized(data("test"), "test", profile);
-        var result = Trainer.Run(config, train, test, options ?? TrainingOptions.ForProfile(profile, config), run, progress);
+        var result = Trainer.Run(config, train, test, options, run, progress);
         return result.Model;
+    }
+
+    /// <summary>
+    /// A run folder belongs to one network and one set of training options. When the folder was trained with others
+    /// (a preset or the profile's options changed since), the old run is moved aside, nothing deleted, so a fresh run
+    /// can start. Returns where it went, or null when the folder is absent or matches.
+    /// </summary>
+    public static string? SetAsideIfStale(string run, NetConfig config, TrainingOptions options)
+    {
+        if (!Directory.Exists(run) || !File.Exists(RunFiles.Config(run))) return null;
+        bool matches;
+        try
+        {
+            var saved = System.Text.Json.JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(RunFiles.Options(run)));
+            matches = NetConfig.FromJson(File.ReadAllText(RunFiles.Config(run))).Equals(config) && saved?.ResumeKey() == options.ResumeKey();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ArgumentException or IOException)
+        {
+            matches = false;
+        }
+        if (matches) return null;
+        var aside = $"{run}.replaced-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        Directory.Move(run, aside);
+        return aside;
     }
 
     /// <summary>The CIFAR-10 ZFNet of this profile (trained on first use): what notebooks 03-11 start from.</summary>
