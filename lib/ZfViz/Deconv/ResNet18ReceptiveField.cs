@@ -38,8 +38,8 @@ public static class ResNet18ReceptiveField
     static Axis Block(ResNet18Block block, Axis a, int conv1PadBegin)
     {
         int k2 = (int)block.Conv2.weight!.shape[2], k1 = (int)block.Conv1.weight!.shape[2];
-        var main = a.Down(k2, (int)block.Conv2.stride[0], (int)block.Conv2.padding[0]).Down(k1, (int)block.Conv1.stride[0], conv1PadBegin);
-        var shortcut = block.DownsampleConv is { } d ? a.Down((int)d.weight!.shape[2], (int)d.stride[0], (int)d.padding[0]) : a;
+        var main = a.Down(k2, (int)block.Conv2.stride[0], (int)block.Conv2.padding![0]).Down(k1, (int)block.Conv1.stride[0], conv1PadBegin);
+        var shortcut = block.DownsampleConv is { } d ? a.Down((int)d.weight!.shape[2], (int)d.stride[0], (int)d.padding![0]) : a;
         return main.Union(shortcut);
     }
 
