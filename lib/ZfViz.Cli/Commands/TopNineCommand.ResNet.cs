@@ -54,7 +54,8 @@ public static partial class TopNineCommand
     /// package's preprocessing, a one-pass top-k search of the stages (one activation per image, Fig. 2), and per stage
     /// a sheet (PNG, interactive HTML) and index.json, written to a temporary folder and moved into place at the end.
     /// </summary>
-    static int RunResNetOnData(string data, string? stageList, int features, int k, string? output, int? limit, bool json)
+    /// <param name="dataRoot">Data root override (tests); default ZfVizPaths.DataRoot.</param>
+    public static int RunResNetOnData(string data, string? stageList, int features, int k, string? output, int? limit, bool json, string? dataRoot = null)
     {
         if (output is null) throw new ArgumentException("--out DIR is required with --data.");
         if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
@@ -70,7 +71,7 @@ public static partial class TopNineCommand
 
         var model = ResNet18Cli.Model;
         using var prep = ResNet18Preprocessing.Load();
-        using var dataset = Datasets.Load(parts[0], parts[1], ResNet18.InputSize, new DataLoadOptions(Channels: 3));
+        using var dataset = Datasets.Load(parts[0], parts[1], ResNet18.InputSize, new DataLoadOptions(Channels: 3, DataRoot: dataRoot));
         var images = dataset.Take(limit);
         Console.Error.WriteLine($"top{k}: {ResNet18Cli.ModelName}, {images.Count} images of {data}, stages {string.Join(", ", stages)}");
         var top = ResNet18TopNine.Search(model, images, prep, stages, k);

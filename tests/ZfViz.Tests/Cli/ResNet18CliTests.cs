@@ -120,3 +120,47 @@ public class ResNet18CliTests : IDisposable
         Assert.Empty(Directory.GetDirectories(dir));
     }
 }
+
+/// <summary>zfviz top9 --model resnet18-imagenet --data: sheets and index.json for a tiny imagenet-samples folder of generated photos.</summary>
+public class ResNet18CliSheetTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("zfviz-resnet-sheets").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public void WritesOneSheetPerStageAndTheSearchedActivations()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "imagenet-samples")).FullName;
+        var random = new Random(7);
+        foreach (var (name, i) in new[] { "n00000001_red_thing", "n00000002_blue_thing", "n00000003_green_thing" }.Select((n, i) => (n, i)))
+        {
+            using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(300, 260);
+            for (int y = 0; y < image.Height; y++)
+                for (int x = 0; x < image.Width; x++)
+                    image[x, y] = new((byte)random.Next(256), (byte)((x * (i + 1)) % 256), (byte)((y * 3) % 256));
+            SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, Path.Combine(folder, name + ".JPEG"));
+        }
+        var output = Path.Combine(root, "sheets");
+        Assert.Equal(0, TopNineCommand.RunResNetOnData("imagenet-samples:all", "conv1,layer4", 2, 2, output, null, json: false, dataRoot: root));
+        Assert.True(File.Exists(Path.Combine(output, "conv1.png")) && File.Exists(Path.Combine(output, "layer4.png")) && File.Exists(Path.Combine(output, "layer4.html")));
+        var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "index.json"))).RootElement;
+        Assert.Equal(3, index.GetProperty("images").GetInt32());
+
+        // The same search directly: the photos as the command loads them, one pass over both stages.
+        using var data = ZfViz.Data.Datasets.Load("imagenet-samples", "all", 224, new ZfViz.Data.DataLoadOptions(Channels: 3, DataRoot: root, UseCache: false));
+        using var prep = ResNet18Preprocessing.Load();
+        var top = ZfViz.Analysis.ResNet18TopNine.Search(ResNet18Cli.Model, data, prep, ["conv1", "layer4"], k: 2);
+        foreach (var layer in index.GetProperty("layers").EnumerateArray())
+        {
+            var stage = layer.GetProperty("layer").GetString()!;
+            Assert.Equal(stage == "conv1" ? 7 : 563, layer.GetProperty("receptive_field").GetProperty("size").GetInt32());
+            foreach (var f in layer.GetProperty("features").EnumerateArray())
+            {
+                var expected = top[stage][f.GetProperty("feature").GetInt32()];
+                Assert.Equal(expected.Select(a => (a.Image, a.Y, a.X)),
+                    f.GetProperty("top").EnumerateArray().Select(c => (c.GetProperty("image").GetInt64(), c.GetProperty("y").GetInt32(), c.GetProperty("x").GetInt32())));
+            }
+        }
+    }
+}
