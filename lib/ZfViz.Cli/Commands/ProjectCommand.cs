@@ -9,32 +9,38 @@ namespace ZfViz.Cli.Commands;
 /// <summary>
 /// zfviz project: the deconvnet projection [C,H,W] of the strongest activation of one feature map (ReLU output;
 /// ties: first in row-major order) of one image; prints "position y=Y x=X value=V" (V round-trip float32).
+/// <c>--model resnet18-imagenet</c>: the ImageNet ResNet-18 with the weights from its NuGet package (passing
+/// --weights is an error); --layer names a stage (conv1, pool1, layer1 .. layer4; activation = the stage's output,
+/// after its final ReLU), the input is the network's own preprocessed input [1,3,224,224] (BGR minus the mean image)
+/// and the projection is written in that same BGR input space.
 /// </summary>
 public static class ProjectCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...)", Required = true };
-        var weights = new Option<string>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias)", Required = true };
+        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
         var input = new Option<string>("--input") { Description = "Network input [1,C,H,W] as float32 .npy (C order)", Required = true };
-        var layer = new Option<string>("--layer") { Description = "conv1 .. conv5", Required = true };
+        var layer = new Option<string>("--layer") { Description = "conv1 .. conv5 (resnet18-imagenet: conv1, pool1, layer1 .. layer4)", Required = true };
         var feature = new Option<int>("--feature") { Description = "Feature map index in the layer", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the projection [C,H,W] (float32 .npy)", Required = true };
         var cmd = new Command("project", "Project the strongest activation of one feature map back to pixels (deconvnet, Sec. 2.1)")
             { model, weights, input, layer, feature, output };
         cmd.SetAction(r =>
         {
-            var result = Run(r.GetValue(model)!, r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(layer)!, r.GetValue(feature), r.GetValue(output)!);
+            var result = Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!, r.GetValue(layer)!, r.GetValue(feature), r.GetValue(output)!);
             Console.WriteLine(result);
             return 0;
         });
         return cmd;
     }
 
-    public static string Run(string preset, string weightsPath, string inputPath, string layerName, int feature, string outPath)
+    public static string Run(string preset, string? weightsPath, string inputPath, string layerName, int feature, string outPath)
     {
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
         if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"--out: the folder {outDir} does not exist.");
+        if (ResNet18Cli.IsResNet(preset)) return RunResNet(weightsPath, inputPath, layerName, feature, outPath);
+        if (weightsPath is null) throw new ArgumentException($"--weights is required for {preset}.");
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
         var x = Npy.ReadFloat32Tensor(inputPath);
@@ -47,6 +53,20 @@ public static class ProjectCommand
         var (point, projection) = deconv.ProjectStrongest(x, layer, feature);
         Npy.Write(outPath, projection.contiguous());
         return Format(point);
+    }
+
+    static string RunResNet(string? weightsPath, string inputPath, string stage, int feature, string outPath)
+    {
+        ResNet18Cli.CheckNoWeights(weightsPath);
+        ResNet18Cli.CheckStageAndFeature(stage, feature);
+        Runtime.TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+        var x = Npy.ReadFloat32Tensor(inputPath);
+        ResNet18Cli.CheckInput(x, inputPath, single: true);
+        var model = ResNet18Cli.Model;
+        var p = ResNet18Deconv.Project(model, x, stage, feature);
+        Npy.Write(outPath, p.Image.contiguous());
+        return Format(new ActivationPoint(0, feature, p.Y, p.X, p.Value));
     }
 
     public static string Format(ActivationPoint p) =>

@@ -17,14 +17,17 @@ public sealed record TopActivationJson(
 
 /// <summary>
 /// zfviz top9: the k strongest activations of a feature map over a set of images (--input X.npy [N,C,H,W], printed as
-/// JSON), or Fig. 2 sheets for whole layers of a data set (--data NAME:SPLIT --out DIR).
+/// JSON), or Fig. 2 sheets for whole layers of a data set (--data NAME:SPLIT --out DIR). With
+/// <c>--model resnet18-imagenet</c> (weights from the package; --weights is an error) layers are the ResNet stages
+/// conv1, pool1, layer1 .. layer4 and the input is the network's preprocessed input [N,3,224,224]; see
+/// TopNineCommand.ResNet.cs.
 /// </summary>
 public static partial class TopNineCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...)", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors); with --data defaults to the profile's trained model" };
+        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors); with --data defaults to the profile's trained model; not for resnet18-imagenet" };
         var input = new Option<string?>("--input") { Description = "Network input [N,C,H,W] as float32 .npy (C order)" };
         var data = new Option<string?>("--data") { Description = "Data set NAME:SPLIT (e.g. cifar10:test), instead of --input" };
         var layer = new Option<string?>("--layer") { Description = "conv1 .. conv5 (with --input: required)" };
@@ -41,6 +44,21 @@ public static partial class TopNineCommand
         {
             if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new ArgumentException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
             if (r.GetValue(k) < 1) throw new ArgumentException($"--k must be at least 1; got {r.GetValue(k)}.");
+            if (ResNet18Cli.IsResNet(r.GetValue(model)!))
+            {
+                ResNet18Cli.CheckNoWeights(r.GetValue(weights));
+                if (r.GetValue(input) is { } resnetInput)
+                {
+                    if (r.GetValue(layer) is not { } rl) throw new ArgumentException("--layer is required with --input.");
+                    if (r.GetValue(feature) is not { } rf) throw new ArgumentException("--feature is required with --input.");
+                    var rtop = RunResNetOnInput(resnetInput, rl, rf, r.GetValue(k));
+                    if (r.GetValue(json)) Console.WriteLine(ToJson(rtop));
+                    else foreach (var p in rtop) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
+                    return 0;
+                }
+                return RunResNetOnData(r.GetValue(data)!, r.GetValue(layers) ?? r.GetValue(layer), r.GetValue(features), r.GetValue(k),
+                    r.GetValue(output), r.GetValue(limit), r.GetValue(json));
+            }
             if (r.GetValue(input) is { } inputPath)
             {
                 if (r.GetValue(weights) is not { } w) throw new ArgumentException("--weights is required with --input.");

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using SixLabors.ImageSharp;
+using ZfViz.Analysis;
+using ZfViz.Data;
+using ZfViz.Deconv;
+using ZfViz.IO;
+using ZfViz.Models;
+using ZfViz.Runtime;
+using ZfViz.Viz;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+public static partial class TopNineCommand
+{
+    /// <summary>
+    /// top9 --input for the ImageNet ResNet-18: the k strongest activations of one feature map of a stage over all
+    /// images and positions of X [N,3,224,224] (the same contract as for the presets: strongest first, ties first in
+    /// (image, y, x) row-major order).
+    /// </summary>
+    public static IReadOnlyList<ActivationPoint> RunResNetOnInput(string inputPath, string stage, int feature, int k)
+    {
+        if (k < 1) throw new ArgumentException($"--k must be at least 1; got {k}.");
+        ResNet18Cli.CheckStageAndFeature(stage, feature);
+        TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+        var x = Npy.ReadFloat32Tensor(inputPath);
+        ResNet18Cli.CheckInput(x, inputPath, single: false);
+        var model = ResNet18Cli.Model;
+        model.eval();
+        // One map per image, [N,h,w]: small even for many images, so the exact top-k runs on the whole of it.
+        var maps = new List<Tensor>();
+        using (no_grad())
+            for (long i = 0; i < x.shape[0]; i += 16)
+                maps.Add(model.ForwardTo(x[(int)i..(int)Math.Min(x.shape[0], i + 16)], stage)[.., feature].contiguous());
+        var all = cat(maps, 0);
+        long h = all.shape[1], w = all.shape[2];
+        return ExactTopK(all.flatten().data<float>().ToArray(), k)
+            .Select(t => new ActivationPoint(t.Index / (h * w), feature, (int)(t.Index % (h * w) / w), (int)(t.Index % w), t.Value)).ToList();
+    }
+
+    /// <summary>The k largest values, ties first by index: everything at least the k-th largest value, sorted, cut to k.</summary>
+    static List<(long Index, float Value)> ExactTopK(float[] v, int k)
+    {
+        if (v.Length <= k) return v.Select((x, i) => ((long)i, x)).OrderByDescending(t => t.x).ThenBy(t => t.Item1).ToList();
+        var sorted = (float[])v.Clone();
+        Array.Sort(sorted);
+        float threshold = sorted[^k];
+        return v.Select((x, i) => ((long)i, x)).Where(t => t.x >= threshold).OrderByDescending(t => t.x).ThenBy(t => t.Item1).Take(k).ToList();
+    }
+
+    /// <summary>
+    /// top9 --data for the ImageNet ResNet-18: photos of a data set (e.g. imagenet-samples:all) at 224x224 through the
+    /// package's preprocessing, a one-pass top-k search of the stages (one activation per image, Fig. 2), and per stage
+    /// a sheet (PNG, interactive HTML) and index.json, written to a temporary folder and moved into place at the end.
+    /// </summary>
+    /// <param name="dataRoot">Data root override (tests); default ZfVizPaths.DataRoot.</param>
+    public static int RunResNetOnData(string data, string? stageList, int features, int k, string? output, int? limit, bool json, string? dataRoot = null)
+    {
+        if (output is null) throw new ArgumentException("--out DIR is required with --data.");
+        if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
+        var parts = data.Split(':');
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new ArgumentException($"--data must be NAME:SPLIT (e.g. imagenet-samples:all); got '{data}'.");
+        var stages = (stageList ?? string.Join(",", ResNet18Cli.DefaultSheetStages))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        foreach (var s in stages) ResNet18Cli.CheckStage(s);
+        var full = Path.GetFullPath(output);
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        TorchRuntime.Initialize();
+
+        var model = ResNet18Cli.Model;
+        using var prep = ResNet18Preprocessing.Load();
+        using var dataset = Datasets.Load(parts[0], parts[1], ResNet18.InputSize, new DataLoadOptions(Channels: 3, DataRoot: dataRoot));
+        var images = dataset.Take(limit);
+        Console.Error.WriteLine($"top{k}: {ResNet18Cli.ModelName}, {images.Count} images of {data}, stages {string.Join(", ", stages)}");
+        var top = ResNet18TopNine.Search(model, images, prep, stages, k);
+
+        var tmp = Directory.CreateDirectory(Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}")).FullName;
+        try
+        {
+            var index = new List<object>();
+            foreach (var stage in stages)
+            {
+                int channels = ResNet18.StageChannels[stage];
+                var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
+                var projected = ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep);
+                var sheet = TopNineSheet.Render(projected, ResNet18.InputSize, ResNet18.InputSize, columns: 4);
+                sheet.Image.SaveAsPng(Path.Combine(tmp, $"{stage}.png"));
+                var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
+                File.WriteAllText(Path.Combine(tmp, $"{stage}.html"), Charts.ToHtmlPage(chart));
+                var rf = ResNet18ReceptiveField.Of(model, stage);
+                index.Add(new
+                {
+                    layer = stage, sheet = $"{stage}.png", interactive = $"{stage}.html",
+                    receptive_field = new { size = rf.SizeY, stride = rf.StrideY, offset = rf.OffsetY },
+                    features = projected.Select(f => new
+                    {
+                        feature = f.Feature,
+                        top = f.Cells.Select(c => new
+                        {
+                            image = c.Point.Image, y = c.Point.Y, x = c.Point.X, value = c.Point.Value,
+                            label = c.Label, @class = c.Label >= 0 && c.Label < dataset.ClassNames.Count ? dataset.ClassNames[(int)c.Label] : null,
+                            window = new { top = c.Window.Top, left = c.Window.Left, height = c.Window.Height, width = c.Window.Width },
+                            clipped = c.Clipped,
+                        }),
+                    }),
+                });
+                Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");
+            }
+            var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
+            File.WriteAllText(Path.Combine(tmp, "index.json"), text);
+            Directory.CreateDirectory(full);
+            foreach (var file in Directory.GetFiles(tmp)) File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+            if (json) Console.WriteLine(text);
+            else Console.WriteLine($"wrote {stages.Count} sheet(s) and index.json to {full}");
+        }
+        finally
+        {
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        }
+        return 0;
+    }
+}
