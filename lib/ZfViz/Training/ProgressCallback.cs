@@ -4,12 +4,13 @@ namespace ZfViz.Training;
 
 /// <summary>
 /// A synchronous <see cref="IProgress{T}"/> (System.Progress posts to another thread, so reports can arrive out of
-/// order) that passes on at most one batch report per <paramref name="interval"/> and every epoch report.
+/// order) that passes on at most one batch report per <paramref name="interval"/> (default 5 s: a headless notebook run
+/// keeps every update as an output) and every epoch report.
 /// In a notebook: <c>var shown = "".Display(); var progress = new ProgressCallback(p =&gt; shown.Update(p.ToString()));</c>
 /// </summary>
 public sealed class ProgressCallback(Action<TrainingProgress> report, TimeSpan? interval = null) : IProgress<TrainingProgress>
 {
-    readonly TimeSpan every = interval ?? TimeSpan.FromSeconds(0.5);
+    readonly TimeSpan every = interval ?? TimeSpan.FromSeconds(5);
     readonly Stopwatch clock = Stopwatch.StartNew();
     TimeSpan? last;
 
