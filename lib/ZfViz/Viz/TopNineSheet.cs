@@ -18,8 +18,9 @@ public sealed record TopNineSheetImage(Image<Rgb24> Image, IReadOnlyList<SheetCe
 /// beside a 3x3 grid of the image patches that caused them, many maps per sheet, each block labelled with its map
 /// index. Display conventions:
 /// <list type="bullet">
-/// <item>Each projection is scaled on its own: zero is mid-grey, the largest absolute value (over its pixels and
-/// colour channels) reaches full contrast (0.5 + 0.5 x / max|x|), so structure shows whatever its strength.</item>
+/// <item>Each projection is scaled on its own: zero is mid-grey, and the 99.5th percentile of its non-zero absolute
+/// values (over pixels and colour channels) reaches full contrast (0.5 + 0.5 x / q, clamped), so structure shows
+/// whatever its strength and a few extreme pixels cannot grey out the rest.</item>
 /// <item>Cells show the receptive field; where it is larger than the image (deep layers of CIFAR-scale networks),
 /// the whole image. Hatched: what is not both in the image and in the field (a field reaching past the image border,
 /// or image rows/columns a larger-than-image field does not cover). Fields clipped at the border get an orange frame.</item>
@@ -76,13 +77,19 @@ public static class TopNineSheet
         return new PixelWindow(top, left, h, w);
     }
 
-    /// <summary>Projection [C,h,w] -> bytes [h,w,3] with zero at mid-grey and max |x| at full contrast.</summary>
+    /// <summary>The fraction of non-zero |values| below the value shown at full contrast.</summary>
+    public const double ContrastQuantile = 0.995;
+
+    /// <summary>Projection [C,h,w] -> bytes [h,w,3] with zero at mid-grey and the 99.5th percentile of |x| at full contrast.</summary>
     static (byte[] Pixels, int Height, int Width) ProjectionPixels(Tensor projection)
     {
         using var scope = NewDisposeScope();
         var x = projection.to(CPU).to_type(ScalarType.Float32);
-        var max = x.abs().max().item<float>();
-        var y = max > 0 ? x / (2 * max) + 0.5f : full_like(x, 0.5f);
+        // A robust maximum: over a large field (ResNet layer4: 563 px) a few extreme pixels would leave the rest grey.
+        var magnitudes = x.abs().flatten();
+        var nonZero = magnitudes[magnitudes > 0];
+        var scale = nonZero.numel() == 0 ? 0f : quantile(nonZero, tensor(ContrastQuantile, ScalarType.Float32)).item<float>();
+        var y = scale > 0 ? (x / (2 * scale) + 0.5f).clamp(0, 1) : full_like(x, 0.5f);
         return ToBytes(y);
     }
 

@@ -84,4 +84,18 @@ public class TopNineSheetLargeFieldTests
         var hatch = sheet.Image[patch.Left + 2, patch.Top + 2];                                        // in image, not in field
         Assert.True(hatch == new Rgb24(200, 200, 200) || hatch == new Rgb24(150, 150, 150));
     }
+
+    [Fact]
+    public void AFewExtremePixelsSaturateInsteadOfGreyingOutTheRest()
+    {
+        // 1,000 pixels at 1.0 and one at 100: the 99.5th percentile is 1.0, so the many reach full contrast.
+        var projection = ones(1, 40, 25);
+        projection[0, 0, 0] = tensor(100f);
+        var window = new PixelWindow(0, 0, 40, 25);
+        var cell = new TopKCell(new ActivationPoint(0, 0, 0, 0, 1f), projection, full(1, 40, 25, 0.5f), window, window, false, 1);
+        var sheet = TopNineSheet.Render([new TopKFeature("conv1", 0, [cell])], 40, 25, columns: 1, scale: 1);
+        var p = sheet.Cells.First(c => c.IsProjection);
+        Assert.Equal(new Rgb24(255, 255, 255), sheet.Image[p.Left + 10, p.Top + 10]);
+        Assert.Equal(new Rgb24(255, 255, 255), sheet.Image[p.Left, p.Top]); // the outlier saturates
+    }
 }
