@@ -54,36 +54,46 @@ public static partial class TopNineCommand
                 var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{config.Name} {layer}: top {k} of {images.Count} images of {data}");
                 File.WriteAllText(Path.Combine(tmp, $"{layer}.html"), Charts.ToHtmlPage(chart));
                 var rf = deconv.ReceptiveField(deconv.IndexOf(layer));
-                index.Add(new
-                {
-                    layer, sheet = $"{layer}.png", interactive = $"{layer}.html",
-                    receptive_field = new { size = rf.SizeY, stride = rf.StrideY, offset = rf.OffsetY },
-                    features = projected.Select(f => new
-                    {
-                        feature = f.Feature,
-                        top = f.Cells.Select(c => new
-                        {
-                            image = c.Point.Image, y = c.Point.Y, x = c.Point.X, value = c.Point.Value,
-                            label = c.Label, @class = c.Label >= 0 && c.Label < dataset.ClassNames.Count ? dataset.ClassNames[(int)c.Label] : null,
-                            window = new { top = c.Window.Top, left = c.Window.Left, height = c.Window.Height, width = c.Window.Width },
-                            clipped = c.Clipped,
-                        }),
-                    }),
-                });
+                index.Add(SheetIndexEntry(layer, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
             }
             var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
-            File.WriteAllText(Path.Combine(tmp, "index.json"), text);
-            Directory.CreateDirectory(full);
-            foreach (var file in Directory.GetFiles(tmp)) File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
-            if (json) Console.WriteLine(text);
-            else Console.WriteLine($"wrote {layers.Count} sheet(s) and index.json to {full}");
+            PublishSheets(tmp, full, text, json, layers.Count);
         }
         finally
         {
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         }
         return 0;
+    }
+
+    /// <summary>One layer's entry in index.json: its sheet files, receptive field, and every cell's activation and class.</summary>
+    static object SheetIndexEntry(string layer, int fieldSize, int fieldStride, int fieldOffset, IEnumerable<TopKFeature> projected,
+                                  IReadOnlyList<string> classNames) => new
+    {
+        layer, sheet = $"{layer}.png", interactive = $"{layer}.html",
+        receptive_field = new { size = fieldSize, stride = fieldStride, offset = fieldOffset },
+        features = projected.Select(f => new
+        {
+            feature = f.Feature,
+            top = f.Cells.Select(c => new
+            {
+                image = c.Point.Image, y = c.Point.Y, x = c.Point.X, value = c.Point.Value,
+                label = c.Label, @class = c.Label >= 0 && c.Label < classNames.Count ? classNames[(int)c.Label] : null,
+                window = new { top = c.Window.Top, left = c.Window.Left, height = c.Window.Height, width = c.Window.Width },
+                clipped = c.Clipped,
+            }),
+        }),
+    };
+
+    /// <summary>Writes index.json into the temporary folder, then moves every file into the output folder (nothing half-written there).</summary>
+    static void PublishSheets(string tmp, string full, string indexJson, bool json, int sheets)
+    {
+        File.WriteAllText(Path.Combine(tmp, "index.json"), indexJson);
+        Directory.CreateDirectory(full);
+        foreach (var file in Directory.GetFiles(tmp)) File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+        if (json) Console.WriteLine(indexJson);
+        else Console.WriteLine($"wrote {sheets} sheet(s) and index.json to {full}");
     }
 
     /// <summary>The network and its preprocessing: a ZFViz checkpoint (with pixel_mean), plain weights (input = pixels / 255), or the profile's trained model.</summary>

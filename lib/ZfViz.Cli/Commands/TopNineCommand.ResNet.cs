@@ -90,30 +90,11 @@ public static partial class TopNineCommand
                 var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
                 File.WriteAllText(Path.Combine(tmp, $"{stage}.html"), Charts.ToHtmlPage(chart));
                 var rf = ResNet18ReceptiveField.Of(model, stage);
-                index.Add(new
-                {
-                    layer = stage, sheet = $"{stage}.png", interactive = $"{stage}.html",
-                    receptive_field = new { size = rf.SizeY, stride = rf.StrideY, offset = rf.OffsetY },
-                    features = projected.Select(f => new
-                    {
-                        feature = f.Feature,
-                        top = f.Cells.Select(c => new
-                        {
-                            image = c.Point.Image, y = c.Point.Y, x = c.Point.X, value = c.Point.Value,
-                            label = c.Label, @class = c.Label >= 0 && c.Label < dataset.ClassNames.Count ? dataset.ClassNames[(int)c.Label] : null,
-                            window = new { top = c.Window.Top, left = c.Window.Left, height = c.Window.Height, width = c.Window.Width },
-                            clipped = c.Clipped,
-                        }),
-                    }),
-                });
+                index.Add(SheetIndexEntry(stage, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");
             }
             var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
-            File.WriteAllText(Path.Combine(tmp, "index.json"), text);
-            Directory.CreateDirectory(full);
-            foreach (var file in Directory.GetFiles(tmp)) File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
-            if (json) Console.WriteLine(text);
-            else Console.WriteLine($"wrote {stages.Count} sheet(s) and index.json to {full}");
+            PublishSheets(tmp, full, text, json, stages.Count);
         }
         finally
         {
