@@ -17,8 +17,8 @@ public static class TrainCommand
         var profile = new Option<string?>("--profile") { Description = "quick | course | paper: sizes (default: $ZFVIZ_PROFILE, else course)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the profile's)" };
         var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default: the profile's; paper 128)" };
-        var trainImages = new Option<int?>("--train-images") { Description = "Use only the first N training images (default: the profile's)" };
-        var evalImages = new Option<int?>("--eval-images") { Description = "Use only the first N test images (default: the profile's)" };
+        var trainImages = new Option<int?>("--train-images") { Description = "Use a class-balanced subset of N training images (default: the profile's)" };
+        var evalImages = new Option<int?>("--eval-images") { Description = "Use a class-balanced subset of N test images (default: the profile's)" };
         var lr = new Option<double>("--lr") { Description = "Initial learning rate", DefaultValueFactory = _ => 1e-2 };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay on weights", DefaultValueFactory = _ => 5e-4 };
