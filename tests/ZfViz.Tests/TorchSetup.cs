@@ -1,6 +1,11 @@
 using System.Runtime.CompilerServices;
 using ZfViz.Runtime;
 
+// One test at a time. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers; with tests
+// on several threads a garbage collection triggered by one test can finalize a Scalar that another test's native
+// call is still using, and the test host aborts (seen about once in eight full runs). Serial runs avoid that race.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace ZfViz.Tests;
 
 static class TorchSetup
