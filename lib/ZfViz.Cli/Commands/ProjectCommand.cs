@@ -43,13 +43,8 @@ public static class ProjectCommand
         if (weightsPath is null) throw new ArgumentException($"--weights is required for {preset}.");
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
-        var x = Npy.ReadFloat32Tensor(inputPath);
-        using var net = PresetModel.Load(preset, weightsPath);
-        PresetModel.CheckInput(net.Config, x, inputPath, single: true);
-        var deconv = Deconvnet.FromModule(net);
-        int layer = deconv.IndexOf(layerName);
-        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
-            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+        var (net, x, deconv, layer) = PresetModel.Prepare(preset, weightsPath, inputPath, layerName, feature, single: true);
+        using var _ = net;
         var (point, projection) = deconv.ProjectStrongest(x, layer, feature);
         Npy.Write(outPath, projection.contiguous());
         return Format(point);

@@ -49,10 +49,7 @@ public static partial class TopNineCommand
                 int channels = deconv.Layers[deconv.IndexOf(layer)].Channels;
                 var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
                 var projected = TopKProjection.Project(deconv, result, layer, maps, images, model.Preprocess);
-                var sheet = TopNineSheet.Render(projected, config.InputSize, config.InputSize, columns: 4);
-                sheet.Image.SaveAsPng(Path.Combine(tmp, $"{layer}.png"));
-                var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{config.Name} {layer}: top {k} of {images.Count} images of {data}");
-                File.WriteAllText(Path.Combine(tmp, $"{layer}.html"), Charts.ToHtmlPage(chart));
+                WriteSheet(tmp, layer, projected, config.InputSize, dataset.ClassNames, $"{config.Name} {layer}: top {k} of {images.Count} images of {data}");
                 var rf = deconv.ReceptiveField(deconv.IndexOf(layer));
                 index.Add(SheetIndexEntry(layer, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
@@ -65,6 +62,15 @@ public static partial class TopNineCommand
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         }
         return 0;
+    }
+
+    /// <summary>A layer's Fig. 2 sheet as PNG and its interactive Plotly view as HTML, in the temporary folder.</summary>
+    static void WriteSheet(string tmp, string layer, IReadOnlyList<TopKFeature> projected, int imageSize, IReadOnlyList<string> classNames, string title)
+    {
+        var sheet = TopNineSheet.Render(projected, imageSize, imageSize, columns: 4);
+        sheet.Image.SaveAsPng(Path.Combine(tmp, $"{layer}.png"));
+        var chart = TopNineSheetInteractive.Create(sheet, classNames, title);
+        File.WriteAllText(Path.Combine(tmp, $"{layer}.html"), Charts.ToHtmlPage(chart));
     }
 
     /// <summary>One layer's entry in index.json: its sheet files, receptive field, and every cell's activation and class.</summary>

@@ -85,10 +85,7 @@ public static partial class TopNineCommand
                 int channels = ResNet18.StageChannels[stage];
                 var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
                 var projected = ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep);
-                var sheet = TopNineSheet.Render(projected, ResNet18.InputSize, ResNet18.InputSize, columns: 4);
-                sheet.Image.SaveAsPng(Path.Combine(tmp, $"{stage}.png"));
-                var chart = TopNineSheetInteractive.Create(sheet, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
-                File.WriteAllText(Path.Combine(tmp, $"{stage}.html"), Charts.ToHtmlPage(chart));
+                WriteSheet(tmp, stage, projected, ResNet18.InputSize, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
                 var rf = ResNet18ReceptiveField.Of(model, stage);
                 index.Add(SheetIndexEntry(stage, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");

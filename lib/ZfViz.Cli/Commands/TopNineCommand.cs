@@ -79,13 +79,8 @@ public static partial class TopNineCommand
     {
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
-        var x = Npy.ReadFloat32Tensor(inputPath);
-        using var net = PresetModel.Load(preset, weightsPath);
-        PresetModel.CheckInput(net.Config, x, inputPath, single: false);
-        var deconv = Deconvnet.FromModule(net);
-        int layer = deconv.IndexOf(layerName);
-        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
-            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+        var (net, x, deconv, layer) = PresetModel.Prepare(preset, weightsPath, inputPath, layerName, feature, single: false);
+        using var _ = net;
         var batches = Enumerable.Range(0, (int)((x.shape[0] + 127) / 128)).Select(i => x[(i * 128)..(int)Math.Min(x.shape[0], i * 128 + 128)]);
         var result = TopK.Search(deconv, batches, [deconv.Layers[layer].Name], k);
         return result.For(deconv.Layers[layer].Name, feature);

@@ -29,6 +29,23 @@ public static class PresetModel
         }
     }
 
+    /// <summary>
+    /// What `zfviz project` and `zfviz top9 --input` start from: the preset with its weights, the .npy input read and
+    /// checked ([1,...] when <paramref name="single"/>), its deconvnet, and the layer index with the feature checked.
+    /// </summary>
+    public static (ConvNet Net, Tensor Input, Deconvnet Deconv, int Layer) Prepare(string preset, string weightsPath, string inputPath,
+        string layerName, int feature, bool single)
+    {
+        var x = Npy.ReadFloat32Tensor(inputPath);
+        var net = Load(preset, weightsPath);
+        CheckInput(net.Config, x, inputPath, single);
+        var deconv = Deconvnet.FromModule(net);
+        int layer = deconv.IndexOf(layerName);
+        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
+            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+        return (net, x, deconv, layer);
+    }
+
     /// <summary>Checks that a network input is [N,C,S,S] float32 for the preset (N = 1 when <paramref name="single"/>).</summary>
     public static void CheckInput(NetConfig config, Tensor input, string source, bool single)
     {
