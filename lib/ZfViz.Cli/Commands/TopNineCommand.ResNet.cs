@@ -72,7 +72,7 @@ public static partial class TopNineCommand
         var model = ResNet18Cli.Model;
         using var prep = ResNet18Preprocessing.Load();
         using var dataset = Datasets.Load(parts[0], parts[1], ResNet18.InputSize, new DataLoadOptions(Channels: 3, DataRoot: dataRoot));
-        var images = dataset.Take(limit);
+        var images = dataset.Sample(limit); // spread over the classes, as the preset path
         Console.Error.WriteLine($"top{k}: {ResNet18Cli.ModelName}, {images.Count} images of {data}, stages {string.Join(", ", stages)}");
         var top = ResNet18TopNine.Search(model, images, prep, stages, k);
 

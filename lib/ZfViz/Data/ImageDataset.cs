@@ -48,9 +48,10 @@ public sealed class ImageDataset : IDisposable
         n is null || n >= Count ? this : new ImageDataset(Name, Images[..n.Value], Labels[..n.Value], ClassNames);
 
     /// <summary>
-    /// A class-balanced subset of n images (or all, if n is null or larger): each class's images shuffled with
-    /// System.Random(seed), then taken round-robin over the classes, so class counts differ by at most one (as far as
-    /// each class has images). Deterministic for a seed; kept in data-set order.
+    /// A class-balanced subset of n images (or all, if n is null or larger): each class's images and the order of the
+    /// classes shuffled with System.Random(seed), then taken round-robin over the classes, so class counts differ by at
+    /// most one (as far as each class has images) and fewer images than classes come from classes spread over the
+    /// whole set (the ImageNet samples: one photo per class). Deterministic for a seed; kept in data-set order.
     /// </summary>
     public ImageDataset Sample(int? n, int seed = 0)
     {
@@ -61,6 +62,8 @@ public sealed class ImageDataset : IDisposable
             .Select((label, index) => (label, index: (long)index))
             .GroupBy(x => x.label).OrderBy(g => g.Key)
             .Select(g => new Queue<long>(g.Select(x => x.index).OrderBy(_ => rng.Next())))
+            .ToList()
+            .OrderBy(_ => rng.Next())
             .ToList();
         var chosen = new List<long>(n.Value);
         while (chosen.Count < n)

@@ -47,4 +47,17 @@ public class ImageDatasetSampleTests
         Assert.Same(d, d.Sample(12));
         Assert.Throws<ArgumentException>(() => d.Sample(0));
     }
+
+    [Fact]
+    public void FewerImagesThanClassesComeFromClassesSpreadOverTheSet()
+    {
+        // One image per class, as the ImageNet samples: the first 3 would be classes 0, 1, 2.
+        var images = torch.arange(12, dtype: torch.ScalarType.Byte).reshape(12, 1, 1, 1);
+        var d = new ImageDataset("one-per-class", images, torch.arange(12, dtype: torch.ScalarType.Int64),
+                                 Enumerable.Range(0, 12).Select(i => $"c{i}").ToList());
+        var labels = LabelsOf(d.Sample(3, seed: 0));
+        Assert.Equal(3, labels.Distinct().Count());
+        Assert.NotEqual(new long[] { 0, 1, 2 }, labels);
+        Assert.Equal(labels, LabelsOf(d.Sample(3, seed: 0)));
+    }
 }
