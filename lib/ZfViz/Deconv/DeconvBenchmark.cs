@@ -12,12 +12,27 @@ namespace ZfViz.Deconv;
 /// <param name="WholeMaps">One unwindowed reverse pass per activation (whole maps, shared traces).</param>
 /// <param name="Naive">Per activation its own forward pass and an unwindowed reverse pass (what a loop over
 /// <c>zfviz project</c> does), measured on the first <paramref name="NaiveCount"/> activations and scaled.</param>
-public sealed record ProjectionTiming(string Layer, int Count, double Batched, double OneAtATime, double WholeMaps, double Naive, int NaiveCount);
+/// <param name="Flops">Floating-point operations of the batched call's transposed convolutions (see
+/// <see cref="Deconvnet.ProjectionFlops"/>).</param>
+public sealed record ProjectionTiming(string Layer, int Count, double Batched, double OneAtATime, double WholeMaps, double Naive, int NaiveCount, double Flops)
+{
+    /// <summary>Speed the batched call's convolutions reached, in GFLOP/s.</summary>
+    public double BatchedGflops => Flops / Batched / 1e9;
+
+    /// <summary>
+    /// The largest speed-up over one-at-a-time calls any batching could reach on this machine: one-at-a-time time over
+    /// the batched call's FLOPs run at <paramref name="ceilingGflops"/> (the machine's arithmetic ceiling). Near or
+    /// below 10, the layer is compute-bound here: each projection costs as much arithmetic batched as alone.
+    /// </summary>
+    public double SpeedupLimit(double ceilingGflops) => OneAtATime / (Flops / (ceilingGflops * 1e9));
+}
 
 /// <summary>Figures measured by <see cref="DeconvBenchmark"/>.</summary>
+/// <param name="CeilingGflops">The arithmetic ceiling on the same threads (see <see cref="DeconvBenchmark"/>).</param>
+/// <param name="Memory">Per N: peak resident memory during the search and resident memory just before it (kB).</param>
 public sealed record DeconvBenchmarkResult(
     string Model, int Images, int BatchSize, int Threads,
-    double InferenceSeconds, double TopKSeconds,
+    double InferenceSeconds, double TopKSeconds, double CeilingGflops,
     IReadOnlyList<ProjectionTiming> Projections,
     IReadOnlyList<(int Images, long PeakRssKb, long BaselineRssKb)> Memory)
 {
@@ -34,18 +49,17 @@ public sealed record DeconvBenchmarkResult(
 /// </summary>
 public static class DeconvBenchmark
 {
-    public static DeconvBenchmarkResult Run(ConvNet model, int images, int batchSize, IReadOnlyList<string> projectionLayers, IReadOnlyList<int> memoryImages, int repeats = 3, TextWriter? log = null)
+    /// <param name="measureMemory">Measures the search's peak memory for N images; by default
+    /// <see cref="SearchPeakMemory"/> in this process (the CLI runs each N in a fresh process instead, so what earlier
+    /// measurements left allocated cannot hide or inflate growth).</param>
+    public static DeconvBenchmarkResult Run(ConvNet model, int images, int batchSize, IReadOnlyList<string> projectionLayers, IReadOnlyList<int> memoryImages, int repeats = 3, TextWriter? log = null,
+        Func<int, (long PeakKb, long BaselineKb)>? measureMemory = null)
     {
         model.eval();
         var config = model.Config;
         var net = Deconvnet.FromModule(model);
         var layers = net.Layers.Select(l => l.Name).ToList();
-        IEnumerable<Tensor> Batches(int n)
-        {
-            var rng = new Generator(1234);
-            for (int i = 0; i < n; i += batchSize)
-                yield return randn(Math.Min(batchSize, n - i), config.InputChannels, config.InputSize, config.InputSize, generator: rng);
-        }
+        IEnumerable<Tensor> Batches(int n) => RandomBatches(config, n, batchSize);
 
         // Warm-up (allocator, kernels); then each measurement several times, interleaved, keeping the fastest
         // run of each (the machine may be shared, and a stall should not decide a ratio).
@@ -92,23 +106,79 @@ public static class DeconvBenchmark
                     }
                 }) * localPoints.Count / naiveCount);
             }
-            timings.Add(new ProjectionTiming(name, localPoints.Count, batched, single, whole, naive, naiveCount));
+            double flops = net.ProjectionFlops(trace, layer, localPoints[0]) * localPoints.Count;
+            timings.Add(new ProjectionTiming(name, localPoints.Count, batched, single, whole, naive, naiveCount, flops));
         }
         all.Dispose();
+        double ceiling = CeilingGflops(repeats);
 
         var memory = new List<(int, long, long)>();
         foreach (var n in memoryImages)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            long baseline = PeakRss.CurrentKb();
-            PeakRss.Reset();
             log?.WriteLine($"peak memory of the search over {n} images ...");
-            TopK.Search(net, Batches(n), layers);
-            memory.Add((n, PeakRss.PeakKb(), baseline));
+            var (peak, baseline) = measureMemory?.Invoke(n) ?? SearchPeakMemory(model, n, batchSize);
+            memory.Add((n, peak, baseline));
         }
-        return new DeconvBenchmarkResult(config.Name, images, batchSize, torch.get_num_threads(), inference, search,
+        return new DeconvBenchmarkResult(config.Name, images, batchSize, torch.get_num_threads(), inference, search, ceiling,
             timings, memory);
+    }
+
+    /// <summary>
+    /// Peak resident memory (kB, Linux; -1 elsewhere) of a top-k search over all conv layers for <paramref name="images"/>
+    /// random images, and resident memory just before it (after a one-batch warm-up, so libtorch's kernels and
+    /// allocator are in place). Call it in a fresh process for figures that compare across N.
+    /// </summary>
+    const int WarmUpBatches = 24;
+
+    public static (long PeakKb, long BaselineKb) SearchPeakMemory(ConvNet model, int images, int batchSize)
+    {
+        model.eval();
+        var net = Deconvnet.FromModule(model);
+        var layers = net.Layers.Select(l => l.Name).ToList();
+        IEnumerable<Tensor> Batches(int n) => RandomBatches(model.Config, n, batchSize);
+        // Warm-up long enough for the runtime to settle (libtorch's kernels, the allocator, the managed heap's first
+        // collections commit its budget): before it, a short search would look smaller than a long one for reasons
+        // that have nothing to do with N.
+        TopK.Search(net, Batches(WarmUpBatches * batchSize), layers);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long baseline = PeakRss.CurrentKb();
+        PeakRss.Reset();
+        TopK.Search(net, Batches(images), layers);
+        return (PeakRss.PeakKb(), baseline);
+    }
+
+    /// <summary>N random network inputs in batches, the same for every call (seeded).</summary>
+    static IEnumerable<Tensor> RandomBatches(NetConfig config, int n, int batchSize)
+    {
+        var rng = new Generator(1234);
+        for (int i = 0; i < n; i += batchSize)
+            yield return randn(Math.Min(batchSize, n - i), config.InputChannels, config.InputSize, config.InputSize, generator: rng);
+    }
+
+    /// <summary>
+    /// This machine's arithmetic ceiling on torch's current threads (GFLOP/s, fastest of a few runs): the better of a
+    /// 1024x1024 float32 matrix product and a large transposed convolution (zfnet's conv4 on 13x13 maps, batch 32).
+    /// The two differ: on some CPUs libtorch's matrix product takes a slower path than its convolutions.
+    /// </summary>
+    static double CeilingGflops(int repeats)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(7);
+        var a = randn(1024, 1024, generator: gen);
+        var b = randn(1024, 1024, generator: gen);
+        var x = randn(32, 384, 13, 13, generator: gen);
+        var w = randn(384, 384, 3, 3, generator: gen);
+        double Best(Action op, double flops)
+        {
+            op();
+            double best = double.MaxValue;
+            for (int r = 0; r < Math.Max(3, repeats); r++) best = Math.Min(best, Time(op));
+            return flops / best / 1e9;
+        }
+        double matmul = Best(() => a.matmul(b).Dispose(), 2.0 * 1024 * 1024 * 1024);
+        double conv = Best(() => nn.functional.conv_transpose2d(x, w, null).Dispose(), 2.0 * 32 * 13 * 13 * 384 * 384 * 9);
+        return Math.Max(matmul, conv);
     }
 
     static void WholeMap(Deconvnet net, ForwardTrace trace, int layer, ActivationPoint p)

@@ -277,9 +277,30 @@ public sealed class Deconvnet
         return zeros(t.InputHeight * t.InputWidth).index_add_(0, idx, ones(per), 1).view(t.InputHeight, t.InputWidth);
     }
 
-    /// <summary>The way down from a signal at layer <paramref name="layer"/>'s activation to the input.</summary>
+    /// <summary>
+    /// Floating-point operations of the transposed convolutions that projecting one activation of
+    /// <paramref name="layer"/> runs on its windows (2 per multiply-add; the elementwise steps are not counted). Every
+    /// selection of a batched <see cref="Project"/> call runs on windows of the same size, so a batch of S costs S times
+    /// this: what a benchmark needs to tell a compute-bound pass from one that pays per-call overhead.
+    /// </summary>
+    public double ProjectionFlops(ForwardTrace trace, int layer, ActivationPoint point)
+    {
+        CheckTrace(trace, layer);
+        using var scope = NewDisposeScope();
+        var act = trace.Activations[layer];
+        var signal = new WindowedSignal(zeros(1, act.shape[1], 1, 1, device: act.device), [point.Y], [point.X], [point.Image], (int)act.shape[2], (int)act.shape[3]);
+        double flops = 0;
+        Reverse(trace, layer, signal, [point.Feature], tensor(new[] { point.Value }, device: act.device),
+            beforeConv: (conv, s) => flops += 2.0 * s.Count * s.Height * s.Width * conv.Weight.numel());
+        return flops;
+    }
+
+    /// <summary>
+    /// The way down from a signal at layer <paramref name="layer"/>'s activation to the input. <paramref name="observe"/>
+    /// sees the signal after each step; <paramref name="beforeConv"/> the input of each transposed convolution run.
+    /// </summary>
     WindowedSignal Reverse(ForwardTrace trace, int layer, WindowedSignal signal, long[]? pointFeatures, Tensor? pointValues,
-        Action<int, int, WindowedSignal>? observe = null)
+        Action<int, int, WindowedSignal>? observe = null, Action<ConvStep, WindowedSignal>? beforeConv = null)
     {
         using var noGrad = no_grad();
         bool point = pointFeatures is not null;
@@ -301,6 +322,7 @@ public sealed class Deconvnet
                 signal = Densify(signal, pointFeatures!, pointValues!);
                 point = false;
             }
+            if (step is ConvStep c) beforeConv?.Invoke(c, signal);
             signal = step.Reverse(signal, stepTrace);
             observe?.Invoke(l, i, signal);
         }
