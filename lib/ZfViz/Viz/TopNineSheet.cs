@@ -53,7 +53,7 @@ public static class TopNineSheet
         {
             var f = features[i];
             int bx = 2 * pad + (i % columns) * (blockW + 2 * pad), by = 2 * pad + (i / columns) * (blockH + 2 * pad);
-            Digits.Draw(image, bx, by, $"{f.Feature}", new Rgb24(0, 0, 0));
+            PixelFont.Draw(image, bx, by, $"{f.Feature}", new Rgb24(0, 0, 0));
             for (int r = 0; r < f.Cells.Count && r < 9; r++)
             {
                 var cell = f.Cells[r];
@@ -80,8 +80,8 @@ public static class TopNineSheet
     /// <summary>The fraction of non-zero |values| below the value shown at full contrast.</summary>
     public const double ContrastQuantile = 0.995;
 
-    /// <summary>Projection [C,h,w] -> bytes [h,w,3] with zero at mid-grey and the 99.5th percentile of |x| at full contrast.</summary>
-    static (byte[] Pixels, int Height, int Width) ProjectionPixels(Tensor projection)
+    /// <summary>Projection [C,h,w] -> bytes [h,w,3] with zero at mid-grey and the 99.5th percentile of |x| at full contrast (shared with the other sheets).</summary>
+    public static (byte[] Pixels, int Height, int Width) ProjectionPixels(Tensor projection)
     {
         using var scope = NewDisposeScope();
         var x = projection.to(CPU).to_type(ScalarType.Float32);
@@ -132,29 +132,6 @@ public static class TopNineSheet
             int w = view.Width * s, h = view.Height * s;
             for (int i = 0; i < w; i++) { image[x0 + i, y0] = ClippedFrame; image[x0 + i, y0 + h - 1] = ClippedFrame; }
             for (int i = 0; i < h; i++) { image[x0, y0 + i] = ClippedFrame; image[x0 + w - 1, y0 + i] = ClippedFrame; }
-        }
-    }
-
-    /// <summary>A 3x5 pixel digit font, drawn at 1 pixel per dot: enough to number the blocks without a font library.</summary>
-    static class Digits
-    {
-        static readonly string[] Glyphs =
-        [
-            "111101101101111", "010110010010111", "111001111100111", "111001111001111", "101101111001001",
-            "111100111001111", "111100111101111", "111001001001001", "111101111101111", "111101111001111",
-        ];
-
-        public static void Draw(Image<Rgb24> image, int x, int y, string text, Rgb24 colour)
-        {
-            foreach (var ch in text)
-            {
-                if (ch is < '0' or > '9') { x += 4; continue; }
-                var g = Glyphs[ch - '0'];
-                for (int r = 0; r < 5; r++)
-                    for (int c = 0; c < 3; c++)
-                        if (g[r * 3 + c] == '1' && x + c < image.Width && y + r < image.Height) image[x + c, y + r] = colour;
-                x += 4;
-            }
         }
     }
 }
