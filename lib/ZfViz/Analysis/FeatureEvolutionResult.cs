@@ -16,14 +16,18 @@ public sealed record FeatureEvolutionResult(IReadOnlyList<int> Epochs, IReadOnly
 
     /// <summary>
     /// How close each epoch's projections are to the last epoch's, per checkpoint: the mean over the layer's maps of
-    /// the cosine similarity between the map's whole-input projection at that epoch and at the last epoch (1 = same
-    /// pattern at the same place, up to scale; 0 = unrelated or a blank projection). The last entry is 1 unless a
-    /// projection is blank.
+    /// the cosine similarity between the map's projection at that epoch and at the last epoch (1 = the same pattern up
+    /// to scale; 0 = unrelated or a blank projection). <paramref name="aligned"/> (default) compares the projections on
+    /// the receptive-field window, aligned at the activation: the pattern the map responds to, wherever it was found
+    /// (for layer 1 that is the filter itself). Otherwise it compares whole-input projections, which also differ when
+    /// the strongest activation moved to another place or image. The last entry is 1 unless a projection is blank.
     /// </summary>
-    public IReadOnlyList<double> SimilarityToLast(string layer)
+    public IReadOnlyList<double> SimilarityToLast(string layer, bool aligned = true)
     {
         var traced = Layer(layer);
-        return Enumerable.Range(0, Epochs.Count).Select(e => traced.Maps.Count == 0 ? 0 : traced.Maps.Average(m => Cosine(m.Cells[e].Projection, m.Cells[^1].Projection))).ToList();
+        Tensor Of(FeatureEvolutionCell c) => aligned ? c.Cell.Projection : c.Projection;
+        return Enumerable.Range(0, Epochs.Count)
+            .Select(e => traced.Maps.Count == 0 ? 0 : traced.Maps.Average(m => Cosine(Of(m.Cells[e]), Of(m.Cells[^1])))).ToList();
     }
 
     /// <summary>Cosine similarity of two tensors as flat vectors; 0 when either is all zero.</summary>

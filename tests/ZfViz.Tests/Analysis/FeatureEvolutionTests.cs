@@ -190,6 +190,31 @@ public sealed class FeatureEvolutionTests : IDisposable
     }
 
     [Fact]
+    public void AlignedSimilarityComparesPatternsWholeInputSimilarityAlsoPlaces()
+    {
+        // One map, a 2x2 field on a 3x3 image: the same pattern found at (0,0) at epoch 1 and at (1,1) at epoch 2, and
+        // a map whose pattern turns from [1,0,0,0] into [1,1,0,0] at the same place.
+        FeatureEvolutionCell Cell(int epoch, int at, float[] pattern)
+        {
+            var window = new PixelWindow(at, at, 2, 2);
+            var projection = tensor(pattern).reshape(1, 2, 2);
+            var full = zeros(1, 3, 3);
+            full[.., at..(at + 2), at..(at + 2)] = projection;
+            var top = new TopKCell(new ActivationPoint(0, 0, at, at, 1f), projection, zeros(1, 2, 2), window, new PixelWindow(0, 0, 2, 2), false, -1);
+            return new FeatureEvolutionCell(epoch, top.Point, full, top);
+        }
+        var moved = new FeatureEvolutionMap(0, [Cell(1, 0, [1, 2, 0, 0]), Cell(2, 1, [1, 2, 0, 0])]);
+        var changed = new FeatureEvolutionMap(1, [Cell(1, 0, [1, 0, 0, 0]), Cell(2, 0, [1, 1, 0, 0])]);
+        var result = new FeatureEvolutionResult([1, 2], [new FeatureEvolutionLayer("conv1", 0, new ReceptiveField(2, 2, 1, 1, 0, 0), [moved, changed])], 1, 3, 3);
+
+        var aligned = result.SimilarityToLast("conv1");
+        Assert.Equal((1 + 1 / Math.Sqrt(2)) / 2, aligned[0], 6); // moved: 1, changed: 1/sqrt(2)
+        Assert.Equal(1, aligned[1], 6);
+        // Whole input: the moved pattern (pixels (0,0),(0,1) -> (1,1),(1,2)) does not overlap itself: 0.
+        Assert.Equal((0 + 1 / Math.Sqrt(2)) / 2, result.SimilarityToLast("conv1", aligned: false)[0], 6);
+    }
+
+    [Fact]
     public void SheetHasACellPerMapAndEpochPlusLabels()
     {
         var checkpoints = Checkpoints();
