@@ -97,20 +97,31 @@ public sealed class NotebookRunner
         return null;
     }
 
-    /// <summary>Removes every output (and execution count) so notebooks are committed clean.</summary>
+    /// <summary>
+    /// Removes every output (and execution count) so notebooks are committed clean. A notebook that has none is left
+    /// byte for byte as it is; one that has some is rewritten the way Jupyter and VS Code write notebooks (one-space
+    /// indent, characters such as · and &amp; unescaped), so the commit shows only the removed outputs.
+    /// </summary>
     public static bool StripOutputs(string notebook)
     {
         var text = File.ReadAllText(notebook);
         var nb = JsonNode.Parse(text)!;
+        bool changed = false;
         foreach (var c in nb["cells"]?.AsArray() ?? [])
         {
             if (c?["cell_type"]?.GetValue<string>() != "code") continue;
-            c["outputs"] = new JsonArray();
-            c["execution_count"] = null;
+            if (c["outputs"] is not JsonArray { Count: 0 }) { c["outputs"] = new JsonArray(); changed = true; }
+            if (c["execution_count"] is not null) { c["execution_count"] = null; changed = true; }
         }
-        var clean = nb.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-        if (clean == text) return false;
-        File.WriteAllText(notebook, clean);
+        if (!changed) return false;
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true, IndentSize = 1,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        var temp = notebook + ".tmp";
+        File.WriteAllText(temp, nb.ToJsonString(options) + "\n");
+        File.Move(temp, notebook, overwrite: true);
         return true;
     }
 }

@@ -93,4 +93,26 @@ public class NotebookRunnerTests
         Assert.Null(clean["cells"]![0]!["execution_count"]);
         Assert.False(NotebookRunner.StripOutputs(nb));
     }
+
+    [Fact]
+    public void StripRestoresTheCommittedNotebooksByteForByte()
+    {
+        // The committed notebooks are written like Jupyter writes them (Python's json, one-space indent, no escaping
+        // of · or &): adding outputs and stripping them again must give back exactly the same file.
+        var dir = Directory.CreateTempSubdirectory("zfviz-strip").FullName;
+        foreach (var committed in NotebookRunner.Discover(Path.Combine(ZfVizPaths.FindRepoRoot(AppContext.BaseDirectory)!, "notebooks")))
+        {
+            var original = File.ReadAllText(committed);
+            var copy = Path.Combine(dir, Path.GetFileName(committed));
+            File.WriteAllText(copy, original);
+            Assert.False(NotebookRunner.StripOutputs(copy));
+            var node = JsonNode.Parse(original)!;
+            var code = node["cells"]!.AsArray().First(c => c!["cell_type"]!.GetValue<string>() == "code")!;
+            code["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = "x · y & z" });
+            code["execution_count"] = 1;
+            File.WriteAllText(copy, node.ToJsonString());
+            Assert.True(NotebookRunner.StripOutputs(copy));
+            Assert.Equal(original, File.ReadAllText(copy));
+        }
+    }
 }
