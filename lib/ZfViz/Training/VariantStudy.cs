@@ -1,0 +1,82 @@
+using ZfViz.Data;
+using ZfViz.Models;
+
+namespace ZfViz.Training;
+
+/// <summary>
+/// Trains several variants of a network the same way on the same data and measures each (Table 3: model size).
+/// Each variant keeps its run in its own folder, so a second call loads instead of training, and a killed call
+/// resumes where it stopped.
+/// </summary>
+public static class VariantStudy
+{
+    /// <summary>
+    /// Table 3's variants of a ZFNet-shaped <paramref name="baseline"/>, sizes scaled by its own: removed layers 3,4;
+    /// removed layer 7; removed layers 6,7; removed 3,4,6,7; layers 6,7 halved and doubled (the paper's 2048 and 8192
+    /// against 4096); layers 3,4,5 widened as 384/384/256 to 512/1024/512; and doubled 6,7 with wider 3,4,5.
+    /// </summary>
+    public static IReadOnlyList<Variant> Table3(NetConfig baseline)
+    {
+        if (baseline.Convs.Count != 5) throw new ArgumentException($"Table 3's variants need five conv layers; {baseline.Name} has {baseline.Convs.Count}.", nameof(baseline));
+        int Scale(int filters, int numerator, int denominator) => Math.Max(1, (int)Math.Round(filters * (double)numerator / denominator));
+        var wider = baseline
+            .WithConv(3, l => l with { Filters = Scale(l.Filters, 512, 384) })
+            .WithConv(4, l => l with { Filters = Scale(l.Filters, 1024, 384) })
+            .WithConv(5, l => l with { Filters = Scale(l.Filters, 512, 256) });
+        return
+        [
+            new("baseline", baseline),
+            new("removed layers 3,4", baseline.WithoutConv(3, 4)),
+            new("removed layer 7", baseline.WithFc(baseline.Fc6, 0)),
+            new("removed layers 6,7", baseline.WithFc(0, 0)),
+            new("removed layers 3,4,6,7", baseline.WithoutConv(3, 4).WithFc(0, 0)),
+            new("layers 6,7 halved", baseline.WithFc(baseline.Fc6 / 2, baseline.Fc7 / 2)),
+            new("layers 6,7 doubled", baseline.WithFc(baseline.Fc6 * 2, baseline.Fc7 * 2)),
+            new("layers 3,4,5 wider", wider),
+            new("6,7 doubled and 3,4,5 wider", wider.WithFc(baseline.Fc6 * 2, baseline.Fc7 * 2)),
+        ];
+    }
+
+    /// <summary>
+    /// Trains (or loads) every variant on <paramref name="train"/> with <paramref name="options"/> and measures it on
+    /// <paramref name="train"/> and <paramref name="validation"/>. Runs live in <paramref name="root"/>/NN-label; a
+    /// folder trained with another config or options is moved aside first (see <see cref="ModelStore.SetAsideIfStale"/>).
+    /// <paramref name="log"/> hears one line as each variant starts and ends; <paramref name="training"/> the batches.
+    /// </summary>
+    public static IReadOnlyList<VariantResult> Run(IReadOnlyList<Variant> variants, ImageDataset train, ImageDataset validation,
+        TrainingOptions options, string root, Action<string>? log = null, IProgress<TrainingProgress>? training = null)
+    {
+        if (variants.Count == 0) throw new ArgumentException("Give at least one variant.", nameof(variants));
+        var duplicate = variants.GroupBy(v => v.Label).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Variant label '{duplicate.Key}' is used twice; labels name the run folders.", nameof(variants));
+        foreach (var v in variants) v.Config.Validate();
+        var results = new List<VariantResult>();
+        for (int i = 0; i < variants.Count; i++)
+        {
+            var v = variants[i];
+            var run = Path.Combine(root, $"{i + 1:D2}-{Slug(v.Label)}");
+            ModelStore.SetAsideIfStale(run, v.Config, options);
+            bool loaded = File.Exists(RunFiles.FinalModel(run));
+            log?.Invoke($"{v.Label}: {(loaded ? "loading" : "training")} ({i + 1}/{variants.Count})");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var model = loaded
+                ? Checkpoint.LoadModel(RunFiles.FinalModel(run), Runtime.TorchRuntime.Device)
+                : Trainer.Run(v.Config, train, validation, options, run, training).Model;
+            double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
+            var onTrain = Evaluator.Evaluate(model, train);
+            var onValidation = Evaluator.Evaluate(model, validation);
+            long parameters = model.Net.parameters().Sum(p => p.numel());
+            results.Add(new VariantResult(v.Label, v.Config, parameters, onTrain.Top1Error, onValidation.Top1Error, onValidation.Top5Error, seconds, loaded));
+            log?.Invoke($"{v.Label}: train top-1 {onTrain.Top1Error:P1}, validation top-1 {onValidation.Top1Error:P1}");
+        }
+        return results;
+    }
+
+    /// <summary>A folder-safe form of a label: lower case letters and digits, other runs of characters as one '-'.</summary>
+    public static string Slug(string label)
+    {
+        var chars = label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return slug.Length == 0 ? "variant" : slug;
+    }
+}
