@@ -1,0 +1,95 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ZfViz.Analysis;
+
+/// <summary>
+/// A softmax (multinomial logistic regression) classifier on fixed features: the paper's "new softmax on top of
+/// layers 1..n" of Sec. 5.2-5.3. Fitting minimises mean cross-entropy + (weight decay / 2)·|W|² over standardised
+/// features (each dimension scaled by the training set's mean and standard deviation) with L-BFGS, full batch, in
+/// float64, so the result is the objective's unique minimum rather than wherever a fixed number of SGD steps stops.
+/// </summary>
+public sealed class LinearProbe : IDisposable
+{
+    LinearProbe(Tensor mean, Tensor scale, Tensor weight, Tensor bias, double finalLoss, double gradientNorm)
+    {
+        Mean = mean;
+        Scale = scale;
+        Weight = weight;
+        Bias = bias;
+        FinalLoss = finalLoss;
+        GradientNorm = gradientNorm;
+    }
+
+    /// <summary>Training features' per-dimension mean [D] and 1/std [D] (1 where the std is zero).</summary>
+    public Tensor Mean { get; }
+    public Tensor Scale { get; }
+    /// <summary>[D, classes] and [classes], for standardised features.</summary>
+    public Tensor Weight { get; }
+    public Tensor Bias { get; }
+    /// <summary>The objective at the end, and the largest absolute entry of its gradient (near 0 at the minimum).</summary>
+    public double FinalLoss { get; }
+    public double GradientNorm { get; }
+
+    /// <summary>Fits on <paramref name="features"/> [N,D] with integer <paramref name="labels"/> [N] in 0..classes-1.</summary>
+    public static LinearProbe Fit(Tensor features, Tensor labels, int classes, double weightDecay = 1e-3, int maxIterations = 500)
+    {
+        if (features.dim() != 2) throw new ArgumentException($"features must be [N,D]; got [{string.Join(",", features.shape)}].", nameof(features));
+        if (labels.dim() != 1 || labels.shape[0] != features.shape[0])
+            throw new ArgumentException($"labels must be [N] with N = {features.shape[0]}; got [{string.Join(",", labels.shape)}].", nameof(labels));
+        if (classes < 2) throw new ArgumentException($"classes must be at least 2; got {classes}.", nameof(classes));
+        if (weightDecay < 0) throw new ArgumentException($"weight decay must be >= 0; got {weightDecay}.", nameof(weightDecay));
+        using var scope = NewDisposeScope();
+        var y = labels.to(CPU).to_type(ScalarType.Int64);
+        if (y.numel() > 0 && (y.min().item<long>() < 0 || y.max().item<long>() >= classes))
+            throw new ArgumentException($"labels must lie in 0..{classes - 1}.", nameof(labels));
+        var x = features.detach().to(CPU).to_type(ScalarType.Float64);
+        var mean = x.mean([0]);
+        var std = x.std(0, unbiased: false);
+        var scale = where(std.gt(1e-12), std.reciprocal(), ones_like(std));
+        var z = (x - mean) * scale;
+        long d = z.shape[1];
+        var w = new TorchSharp.Modules.Parameter(zeros(d, classes, dtype: ScalarType.Float64));
+        var b = new TorchSharp.Modules.Parameter(zeros(classes, dtype: ScalarType.Float64));
+        // positional: TorchSharp 0.107 spells the gradient tolerance "tolerange_grad"
+        var optimizer = optim.LBFGS(new[] { w, b }, 1, maxIterations, maxIterations * 5 / 4, 1e-9, 1e-12, 20);
+        Tensor Objective() => nn.functional.cross_entropy(z.matmul(w) + b, y) + 0.5 * weightDecay * w.pow(2).sum();
+        optimizer.step(() =>
+        {
+            optimizer.zero_grad();
+            var loss = Objective();
+            loss.backward();
+            return loss;
+        });
+        var final = Objective();
+        var grads = autograd.grad([final], [w, b]);
+        double gradient = Math.Max(grads[0].abs().max().item<double>(), grads[1].abs().max().item<double>());
+        return new LinearProbe(mean.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope(),
+            w.detach().MoveToOuterDisposeScope(), b.detach().MoveToOuterDisposeScope(), final.item<double>(), gradient);
+    }
+
+    /// <summary>Class scores (logits) [N, classes] for features [N,D].</summary>
+    public Tensor Scores(Tensor features)
+    {
+        if (features.dim() != 2 || features.shape[1] != Weight.shape[0])
+            throw new ArgumentException($"features must be [N,{Weight.shape[0]}]; got [{string.Join(",", features.shape)}].", nameof(features));
+        using var scope = NewDisposeScope();
+        var z = (features.detach().to(CPU).to_type(ScalarType.Float64) - Mean) * Scale;
+        return (z.matmul(Weight) + Bias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Fraction of <paramref name="features"/> whose highest score is their label.</summary>
+    public double Accuracy(Tensor features, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        return Scores(features).argmax(1).eq(labels.to(CPU).to_type(ScalarType.Int64)).to_type(ScalarType.Float64).mean().item<double>();
+    }
+
+    public void Dispose()
+    {
+        Mean.Dispose();
+        Scale.Dispose();
+        Weight.Dispose();
+        Bias.Dispose();
+    }
+}
