@@ -63,6 +63,13 @@ public class InvarianceTests
     }
 
     [Fact]
+    public void HalfTurnOfANonSquareImageFlipsBothAxes()
+    {
+        var x = Images(h: 5, w: 7);
+        AssertClose(x.flip(2, 3), Transforms.Apply(x, TransformKind.Rotation, 180));
+    }
+
+    [Fact]
     public void ScaleOneIsTheIdentityAndScaleTwoZoomsAboutTheCentre()
     {
         var x = Images();
@@ -165,6 +172,20 @@ public class InvarianceTests
         Assert.All(r.Distance["raw"], d => Assert.True(d[2] > 0));
         Assert.Null(r.TrueLabelProbability); // no labels given
         Assert.NotNull(r.TopClass);
+    }
+
+    [Fact]
+    public void TheDefaultFillIsTheImagesOwnMeanColourSoAFlatImageNeverChanges()
+    {
+        var flat = full(2, 3, 8, 8, 0f);
+        flat[0] = tensor(new float[] { 10, 50, 200 }).reshape(3, 1, 1).expand(3, 8, 8);
+        flat[1] = tensor(new float[] { 90, 0, 30 }).reshape(3, 1, 1).expand(3, 8, 8);
+        foreach (var (kind, amount) in new[] { (TransformKind.VerticalTranslation, 3.0), (TransformKind.Scale, 0.6), (TransformKind.Rotation, 33.0) })
+        {
+            var r = Invariance.Measure(Linear, flat, kind, [amount]);
+            AssertClose(flat, r.TransformedImages[.., 0], 1e-3);
+            Assert.All(r.Distance["raw"], d => Assert.True(d[0] < 1e-2, $"{kind}: distance {d[0]}"));
+        }
     }
 
     [Fact]
