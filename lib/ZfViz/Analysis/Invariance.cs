@@ -135,7 +135,7 @@ public static class Invariance
     }
 
     /// <summary>The ImageNet ResNet-18 stages named in <paramref name="stages"/> (e.g. "conv1", "avgpool") of RGB 0..255 uint8 photos [N,3,224,224].</summary>
-    public static Func<Tensor, IReadOnlyDictionary<string, Tensor>> ResNet18StageFeatures(ResNet18 model, ResNet18Preprocessing prep, IReadOnlyList<string> stages)
+    public static Func<Tensor, IReadOnlyDictionary<string, Tensor>> ResNet18Stages(ResNet18 model, ResNet18Preprocessing prep, IReadOnlyList<string> stages)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prep);
