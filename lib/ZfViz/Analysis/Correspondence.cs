@@ -18,6 +18,7 @@ namespace ZfViz.Analysis;
 public static class Correspondence
 {
     public const string RandomPart = "random";
+    public const string MixedPart = "mixed parts";
 
     /// <summary>
     /// Measures Δ for each part in <paramref name="parts"/> and, if <see cref="CorrespondenceOptions.RandomDraws"/> &gt; 0,
@@ -36,11 +37,13 @@ public static class Correspondence
         if (size < 1 || size > Math.Min(height, width))
             throw new ArgumentException($"Square size {size} must be between 1 and the image side ({height}x{width}).", nameof(options));
         if (options.JitterDraws < 1) throw new ArgumentException($"JitterDraws must be at least 1 (draw 0 is the annotated position); got {options.JitterDraws}.", nameof(options));
-        if (options.RandomDraws < 0 || options.JitterPixels < 0) throw new ArgumentException("RandomDraws and JitterPixels must not be negative.", nameof(options));
+        if (options.RandomDraws < 0 || options.JitterPixels < 0 || options.MixedDraws < 0)
+            throw new ArgumentException("RandomDraws, MixedDraws and JitterPixels must not be negative.", nameof(options));
+        if (options.MixedDraws > 0 && parts.Count < 2) throw new ArgumentException($"Mixed draws need at least 2 parts; got {parts.Count}.", nameof(options));
         if (parts.Count == 0 && options.RandomDraws == 0) throw new ArgumentException("Nothing to measure: no parts and no random draws.", nameof(parts));
         foreach (var part in parts)
         {
-            if (part.Name == RandomPart) throw new ArgumentException($"The part name '{RandomPart}' is reserved for the random squares.", nameof(parts));
+            if (part.Name is RandomPart or MixedPart) throw new ArgumentException($"The part name '{part.Name}' is reserved for a control.", nameof(parts));
             if (part.Centres.Count != n)
                 throw new ArgumentException($"Part '{part.Name}' has {part.Centres.Count} centres for {n} images; every image needs one.", nameof(parts));
             foreach (var c in part.Centres)
@@ -63,6 +66,7 @@ public static class Correspondence
             centres[name] = draws;
             var deltas = layers.ToDictionary(l => l, _ => new List<double>());
             var pairwise = layers.ToDictionary(l => l, _ => new List<double[,]>());
+            var changedFraction = layers.ToDictionary(l => l, _ => new List<double>());
             foreach (var draw in draws)
             {
                 using var occluded = Occlude(images, draw, size, options.Fill);
@@ -77,6 +81,8 @@ public static class Correspondence
                     var matrix = PairwiseHamming(signs);
                     pairwise[l].Add(matrix);
                     deltas[l].Add(MeanOffDiagonal(matrix));
+                    using var nonzero = signs.ne(0).to_type(ScalarType.Float64).mean();
+                    changedFraction[l].Add(nonzero.ToDouble());
                 }
                 foreach (var t in changed.Values) t.Dispose();
             }
@@ -84,7 +90,7 @@ public static class Correspondence
             foreach (var l in layers)
             {
                 var (mean, std) = MeanStd(deltas[l]);
-                cells.Add(new CorrespondenceCell(name, l, mean, std, deltas[l], pairwise[l]));
+                cells.Add(new CorrespondenceCell(name, l, mean, std, deltas[l], pairwise[l], changedFraction[l].Average()));
                 summary.Add($"{l} {mean:0.0000} ± {std:0.0000}");
             }
             log?.Invoke($"{name} ({draws.Count} draws): {string.Join(", ", summary)}");
@@ -101,9 +107,11 @@ public static class Correspondence
             var positions = RandomPositions(options.RandomDraws, size, height, width, avoid, options.Seed);
             MeasureDraws(RandomPart, positions.Select(p => (IReadOnlyList<PixelPoint>)Enumerable.Repeat(p, n).ToList()).ToList());
         }
+        if (options.MixedDraws > 0)
+            MeasureDraws(MixedPart, MixedCentres(parts, options.MixedDraws, options.Seed));
         var lengths = layers.ToDictionary(l => l, l => original[l].shape[1]);
         foreach (var t in original.Values) t.Dispose();
-        var partNames = parts.Select(p => p.Name).Concat(options.RandomDraws > 0 ? [RandomPart] : []).ToList();
+        var partNames = parts.Select(p => p.Name).Concat(options.RandomDraws > 0 ? [RandomPart] : []).Concat(options.MixedDraws > 0 ? [MixedPart] : []).ToList();
         return new CorrespondenceResult(partNames, layers, cells, centres, lengths, size, n, forwardPasses);
     }
 
@@ -201,6 +209,25 @@ public static class Correspondence
         double mean = values.Average();
         double std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
         return (mean, std);
+    }
+
+    /// <summary>
+    /// <paramref name="draws"/> assignments (seeded) of one annotated part to each image, never the same part in all
+    /// images: the centres of the chosen parts.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<PixelPoint>> MixedCentres(IReadOnlyList<OccludedPart> parts, int draws, int seed)
+    {
+        if (parts.Count < 2) throw new ArgumentException($"Mixing needs at least 2 parts; got {parts.Count}.", nameof(parts));
+        int n = parts[0].Centres.Count;
+        if (n < 2 || parts.Any(p => p.Centres.Count != n)) throw new ArgumentException("Every part needs the same number (at least 2) of centres.", nameof(parts));
+        var random = new Random(seed + 2);
+        var result = new List<IReadOnlyList<PixelPoint>>();
+        while (result.Count < draws)
+        {
+            var choice = Enumerable.Range(0, n).Select(_ => random.Next(parts.Count)).ToArray();
+            if (choice.Distinct().Count() > 1) result.Add(choice.Select((p, i) => parts[p].Centres[i]).ToList());
+        }
+        return result;
     }
 
     /// <summary>Each centre moved by its own uniform offset in [−pixels, pixels]², kept inside the image.</summary>

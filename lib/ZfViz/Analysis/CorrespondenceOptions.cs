@@ -18,6 +18,13 @@ public sealed record CorrespondenceOptions
     /// <summary>Random squares, each at the same position in every image; mean and std are over these draws. 0: none.</summary>
     public int RandomDraws { get; init; } = 10;
 
+    /// <summary>
+    /// A control for the spatial layers (0: none): each draw occludes, in every image, one of the annotated parts
+    /// chosen at random for that image (never the same part in all images). The squares then lie as far apart between
+    /// images as for one part, but cover different parts: a part below "mixed" is correspondence beyond position.
+    /// </summary>
+    public int MixedDraws { get; init; }
+
     /// <summary>Keep random squares off the annotated parts (no overlap with any part's square in any image).</summary>
     public bool RandomAvoidsParts { get; init; } = true;
 

@@ -119,6 +119,7 @@ public class CorrespondenceTests
             Assert.Equal(0.32, result.Cell("apart", layer).Mean, 12);
             Assert.Equal(0, result.Cell("apart", layer).Std);
             Assert.Equal(0.32, result.Cell("apart", layer).Pairwise[0][2, 1], 12);
+            Assert.Equal(0.16, result.Cell("apart", layer).Changed, 12); // 16 of 100 pixels in each image
             // The random square sits at the same place in every image, so on identical images ε agree exactly.
             var random = result.Cell(Correspondence.RandomPart, layer);
             Assert.Equal(3, random.Deltas.Count);
@@ -144,6 +145,27 @@ public class CorrespondenceTests
         var (mean, std) = Correspondence.MeanStd(a.Cell("p", "pixels").Deltas);
         Assert.Equal((mean, std), (a.Cell("p", "pixels").Mean, a.Cell("p", "pixels").Std));
         Assert.Equal(18.0 / 144, a.Cell("p", "pixels").Deltas[0], 12); // disjoint 3x3 squares
+    }
+
+    [Fact]
+    public void MixedDrawsOccludeDifferentPartsInDifferentImages()
+    {
+        using var images = ones(3, 1, 10, 10);
+        var parts = new List<OccludedPart> { new("a", [new(2, 2), new(2, 2), new(2, 2)]), new("b", [new(7, 7), new(7, 7), new(7, 7)]) };
+        var result = Correspondence.Measure(PixelFeatures, images, parts,
+            new CorrespondenceOptions { SquareSize = 4, JitterDraws = 1, RandomDraws = 0, MixedDraws = 4, Seed = 2 });
+        Assert.Equal(["a", "b", Correspondence.MixedPart], result.Parts);
+        Assert.Equal(0, result.Cell("a", "pixels").Mean);
+        // Never the same part everywhere: with 3 images exactly 2 of the 3 pairs differ, each by 32 of 100 pixels.
+        var mixed = result.Cell(Correspondence.MixedPart, "pixels");
+        Assert.All(mixed.Deltas, d => Assert.Equal(2.0 / 3 * 0.32, d, 12));
+        Assert.All(result.Centres[Correspondence.MixedPart], draw => Assert.Equal(2, draw.Distinct().Count()));
+        Assert.Equal(3 * (1 + 2 + 4), result.ForwardPasses);
+
+        var again = Correspondence.MixedCentres(parts, 4, seed: 2);
+        Assert.Equal(result.Centres[Correspondence.MixedPart].Select(d => d.ToList()), again.Select(d => d.ToList()));
+        Assert.Throws<ArgumentException>(() => Correspondence.Measure(PixelFeatures, images, parts.Take(1).ToList(),
+            new CorrespondenceOptions { SquareSize = 4, MixedDraws = 1 }));
     }
 
     [Fact]
