@@ -61,13 +61,14 @@ public static class Correspondence
 
         var cells = new List<CorrespondenceCell>();
         var centres = new Dictionary<string, IReadOnlyList<IReadOnlyList<PixelPoint>>>();
-        void MeasureDraws(string name, IReadOnlyList<IReadOnlyList<PixelPoint>> draws)
+        // pairsToCount[d][i,j]: whether pair (i,j) enters Δ in draw d (null: all pairs).
+        void MeasureDraws(string name, IReadOnlyList<IReadOnlyList<PixelPoint>> draws, IReadOnlyList<bool[,]>? pairsToCount = null)
         {
             centres[name] = draws;
             var deltas = layers.ToDictionary(l => l, _ => new List<double>());
             var pairwise = layers.ToDictionary(l => l, _ => new List<double[,]>());
             var changedFraction = layers.ToDictionary(l => l, _ => new List<double>());
-            foreach (var draw in draws)
+            foreach (var (draw, d) in draws.Select((c, d) => (c, d)))
             {
                 using var occluded = Occlude(images, draw, size, options.Fill);
                 var changed = Run(features, occluded);
@@ -80,7 +81,7 @@ public static class Correspondence
                     using var signs = Signs(epsilon, tolerance[l]);
                     var matrix = PairwiseHamming(signs);
                     pairwise[l].Add(matrix);
-                    deltas[l].Add(MeanOffDiagonal(matrix));
+                    deltas[l].Add(MeanOffDiagonal(matrix, pairsToCount?[d]));
                     using var nonzero = signs.ne(0).to_type(ScalarType.Float64).mean();
                     changedFraction[l].Add(nonzero.ToDouble());
                 }
@@ -108,7 +109,19 @@ public static class Correspondence
             MeasureDraws(RandomPart, positions.Select(p => (IReadOnlyList<PixelPoint>)Enumerable.Repeat(p, n).ToList()).ToList());
         }
         if (options.MixedDraws > 0)
-            MeasureDraws(MixedPart, MixedCentres(parts, options.MixedDraws, options.Seed));
+        {
+            // Only pairs of images whose occluded parts differ: pairs that share a part would measure that part again.
+            var choices = MixedChoices(parts, options.MixedDraws, options.Seed);
+            var differentParts = choices.Select(c =>
+            {
+                var mask = new bool[n, n];
+                for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    mask[i, j] = c[i] != c[j];
+                return mask;
+            }).ToList();
+            MeasureDraws(MixedPart, choices.Select(c => (IReadOnlyList<PixelPoint>)c.Select((p, i) => parts[p].Centres[i]).ToList()).ToList(), differentParts);
+        }
         var lengths = layers.ToDictionary(l => l, l => original[l].shape[1]);
         foreach (var t in original.Values) t.Dispose();
         var partNames = parts.Select(p => p.Name).Concat(options.RandomDraws > 0 ? [RandomPart] : []).Concat(options.MixedDraws > 0 ? [MixedPart] : []).ToList();
@@ -192,14 +205,19 @@ public static class Correspondence
         return MeanOffDiagonal(PairwiseHamming(signs));
     }
 
-    static double MeanOffDiagonal(double[,] m)
+    /// <summary>The mean of m[i,j] over i ≠ j, or over the pairs the mask marks.</summary>
+    static double MeanOffDiagonal(double[,] m, bool[,]? mask = null)
     {
-        int n = m.GetLength(0);
+        int n = m.GetLength(0), count = 0;
         double sum = 0;
         for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
-            if (i != j) sum += m[i, j];
-        return sum / (n * (n - 1));
+            if (i != j && (mask is null || mask[i, j]))
+            {
+                sum += m[i, j];
+                count++;
+            }
+        return count == 0 ? throw new ArgumentException("No pairs to average.", nameof(mask)) : sum / count;
     }
 
     /// <summary>Mean and sample standard deviation (0 for a single value).</summary>
@@ -212,23 +230,27 @@ public static class Correspondence
     }
 
     /// <summary>
-    /// <paramref name="draws"/> assignments (seeded) of one annotated part to each image, never the same part in all
-    /// images: the centres of the chosen parts.
+    /// <paramref name="draws"/> assignments (seeded) of one annotated part (an index into <paramref name="parts"/>) to
+    /// each image, never the same part in all images.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<PixelPoint>> MixedCentres(IReadOnlyList<OccludedPart> parts, int draws, int seed)
+    public static IReadOnlyList<int[]> MixedChoices(IReadOnlyList<OccludedPart> parts, int draws, int seed)
     {
         if (parts.Count < 2) throw new ArgumentException($"Mixing needs at least 2 parts; got {parts.Count}.", nameof(parts));
         int n = parts[0].Centres.Count;
         if (n < 2 || parts.Any(p => p.Centres.Count != n)) throw new ArgumentException("Every part needs the same number (at least 2) of centres.", nameof(parts));
         var random = new Random(seed + 2);
-        var result = new List<IReadOnlyList<PixelPoint>>();
+        var result = new List<int[]>();
         while (result.Count < draws)
         {
             var choice = Enumerable.Range(0, n).Select(_ => random.Next(parts.Count)).ToArray();
-            if (choice.Distinct().Count() > 1) result.Add(choice.Select((p, i) => parts[p].Centres[i]).ToList());
+            if (choice.Distinct().Count() > 1) result.Add(choice);
         }
         return result;
     }
+
+    /// <summary>The square centres of <see cref="MixedChoices"/>: image i's centre of its chosen part.</summary>
+    public static IReadOnlyList<IReadOnlyList<PixelPoint>> MixedCentres(IReadOnlyList<OccludedPart> parts, int draws, int seed) =>
+        MixedChoices(parts, draws, seed).Select(c => (IReadOnlyList<PixelPoint>)c.Select((p, i) => parts[p].Centres[i]).ToList()).ToList();
 
     /// <summary>Each centre moved by its own uniform offset in [−pixels, pixels]², kept inside the image.</summary>
     static IReadOnlyList<PixelPoint> Jitter(IReadOnlyList<PixelPoint> centres, int pixels, int width, int height, Random random) =>

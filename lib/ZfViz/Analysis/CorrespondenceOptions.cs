@@ -22,6 +22,7 @@ public sealed record CorrespondenceOptions
     /// A control for the spatial layers (0: none): each draw occludes, in every image, one of the annotated parts
     /// chosen at random for that image (never the same part in all images). The squares then lie as far apart between
     /// images as for one part, but cover different parts: a part below "mixed" is correspondence beyond position.
+    /// Δ of a mixed draw averages only the pairs of images whose parts differ.
     /// </summary>
     public int MixedDraws { get; init; }
 
