@@ -27,15 +27,16 @@ public static class OcclusionCommand
         var size = new Option<int>("--size") { Description = "Side of the grey square in pixels", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Step between square positions in pixels", DefaultValueFactory = _ => 2 };
         var layer = new Option<string?>("--layer") { Description = "Layer of the feature map (default: the top conv layer; resnet18-imagenet: layer4)" };
-        var feature = new Option<int?>("--feature") { Description = "Feature map (default: the one with the largest total activation on the unoccluded image)" };
+        var feature = new Option<int?>("--feature") { Description = "Feature map (default: the strongest on the unoccluded image, see --strongest)" };
+        var strongest = new Option<string>("--strongest") { Description = "Without --feature: the map with the largest total or the largest single activation (total, peak)", DefaultValueFactory = _ => "total" };
         var cls = new Option<int?>("--class") { Description = "Class whose probability is mapped (default: the unoccluded image's most probable class)" };
         var output = new Option<string>("--out") { Description = "Output folder (created; its parent must exist)", Required = true };
         var cmd = new Command("occlusion", "Occlusion sensitivity: slide a grey square over an image (Sec. 4.4, Fig. 7)")
-            { model, weights, input, size, stride, layer, feature, cls, output };
+            { model, weights, input, size, stride, layer, feature, strongest, cls, output };
         cmd.SetAction(r =>
         {
             Console.WriteLine(Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!, r.GetValue(size), r.GetValue(stride),
-                r.GetValue(layer), r.GetValue(feature), r.GetValue(cls), r.GetValue(output)!));
+                r.GetValue(layer), r.GetValue(feature), r.GetValue(cls), r.GetValue(output)!, ParseStrength(r.GetValue(strongest)!)));
             return 0;
         });
         return cmd;
@@ -43,7 +44,7 @@ public static class OcclusionCommand
 
     /// <summary>Runs the occlusion and writes DIR; returns the printed summary.</summary>
     public static string Run(string preset, string? weightsPath, string inputPath, int size, int stride, string? layerName,
-        int? feature, int? targetClass, string outDir)
+        int? feature, int? targetClass, string outDir, MapStrength strongest = MapStrength.Total)
     {
         var full = Path.GetFullPath(outDir);
         var parent = Path.GetDirectoryName(full)!;
@@ -67,7 +68,7 @@ public static class OcclusionCommand
             x = Npy.ReadFloat32Tensor(inputPath);
             ResNet18Cli.CheckInput(x, inputPath, single: true);
             CheckSize(size, x);
-            result = Occlusion.Map(ResNet18Cli.Model, x, size, stride, stage, feature);
+            result = Occlusion.Map(ResNet18Cli.Model, x, size, stride, stage, feature, strongest: strongest);
             projection = Occlusion.Projection(ResNet18Cli.Model, x, result).flip(0); // BGR -> RGB like the shown image
             x = x.flip(1);
         }
@@ -85,7 +86,7 @@ public static class OcclusionCommand
             int maps = deconv.Layers[index].Channels;
             if (feature is { } f && (f < 0 || f >= maps)) throw new ArgumentException($"--feature {f}: {layer} has feature maps 0..{maps - 1}.");
             if (targetClass is { } k && (k < 0 || k >= net.Config.Classes)) throw new ArgumentException($"--class {k}: {net.Config.Name} has classes 0..{net.Config.Classes - 1}.");
-            result = Occlusion.Map(net, x, size, stride, layer, feature, targetClass);
+            result = Occlusion.Map(net, x, size, stride, layer, feature, targetClass, strongest: strongest);
             projection = Occlusion.Projection(net, x, result);
         }
         using var _ = owned;
@@ -114,6 +115,11 @@ public static class OcclusionCommand
         }
         return Format(result);
     }
+
+    /// <summary>"total" or "peak" (any case); anything else is bad input.</summary>
+    public static MapStrength ParseStrength(string text) =>
+        Enum.TryParse<MapStrength>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(text, out _) ? s
+            : throw new ArgumentException($"--strongest {text}: choose total or peak.");
 
     static void CheckSize(int size, Tensor x)
     {

@@ -7,7 +7,8 @@ namespace ZfViz.Analysis;
 /// <summary>
 /// Occlusion sensitivity (Zeiler &amp; Fergus 2014, Sec. 4.4, Fig. 7): a square of constant value is slid over the
 /// image, and for every position the network is run on the occluded copy. Recorded per position: the total
-/// activation of one feature map of one layer (by default the map with the largest total on the unoccluded image),
+/// activation of one feature map of one layer (by default the map with the largest total on the unoccluded image, or
+/// with <see cref="MapStrength.Peak"/> the map with the largest single activation),
 /// and, when the model has a classifier, the probability of a target class (by default the unoccluded image's most
 /// probable class; pass the true label instead) and the most probable class.
 /// <para>The fill value is the grey of the data's mean: the networks here read mean-subtracted input (CIFAR: the
@@ -22,7 +23,7 @@ public static class Occlusion
     /// [B,maps,h,w] and, when the model has a classifier, logits [B,classes] (else null). It runs without gradients.
     /// </summary>
     public static OcclusionResult Map(Func<Tensor, (Tensor Maps, Tensor? Logits)> forward, Tensor image, int size, int stride,
-        string layer, int? feature = null, int? targetClass = null, float fill = 0f, int batchSize = 32)
+        string layer, int? feature = null, int? targetClass = null, float fill = 0f, int batchSize = 32, MapStrength strongest = MapStrength.Total)
     {
         if (image.dim() != 4 || image.shape[0] != 1)
             throw new ArgumentException($"image must be one network input [1,C,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
@@ -38,7 +39,8 @@ public static class Occlusion
         if (baseMaps.dim() != 4 || baseMaps.shape[0] != 1)
             throw new InvalidOperationException($"The forward function must return maps [B,C,h,w]; got [{string.Join(",", baseMaps.shape)}].");
         var totals = baseMaps[0].sum([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
-        int map = feature ?? ArgMax(totals);
+        var peaks = baseMaps[0].amax([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
+        int map = feature ?? ArgMax(strongest == MapStrength.Peak ? peaks : totals);
         if (map < 0 || map >= totals.Length)
             throw new ArgumentException($"feature {map}: {layer} has maps 0..{totals.Length - 1}.", nameof(feature));
         float[]? baseProbs = baseLogits is null ? null : softmax(baseLogits.to_type(ScalarType.Float32), 1)[0].to(CPU).data<float>().ToArray();
@@ -91,7 +93,7 @@ public static class Occlusion
                 topClass![r, c] = (int)bestK[i];
             }
         }
-        return new OcclusionResult(h, w, size, stride, fill, tops, lefts, layer, map, totals, activation, target, baseProbs, probability, topClass, topProbability);
+        return new OcclusionResult(h, w, size, stride, fill, tops, lefts, layer, map, totals, peaks, activation, target, baseProbs, probability, topClass, topProbability);
     }
 
     /// <summary>
@@ -99,7 +101,7 @@ public static class Occlusion
     /// (default: the top convolutional layer, the paper's layer 5), the classifier is fc8.
     /// </summary>
     public static OcclusionResult Map(ConvNet net, Tensor image, int size, int stride, string? layer = null, int? feature = null,
-        int? targetClass = null, float fill = 0f, int batchSize = 64)
+        int? targetClass = null, float fill = 0f, int batchSize = 64, MapStrength strongest = MapStrength.Total)
     {
         var convs = net.ConvStages.Select(s => s.Name).ToList();
         layer ??= convs[^1];
@@ -118,7 +120,7 @@ public static class Occlusion
             {
                 var outputs = net.ForwardLayers(batch);
                 return (outputs[$"{layer}.relu"], outputs["fc8"]);
-            }, x, size, stride, layer, feature, targetClass, fill, batchSize);
+            }, x, size, stride, layer, feature, targetClass, fill, batchSize, strongest);
         }
         finally
         {
@@ -131,7 +133,7 @@ public static class Occlusion
     /// a channel of <paramref name="stage"/>'s output (conv1, pool1, layer1 .. layer4; default layer4, after its ReLU).
     /// </summary>
     public static OcclusionResult Map(ResNet18 model, Tensor image, int size, int stride, string stage = "layer4", int? feature = null,
-        float fill = 0f, int batchSize = 16)
+        float fill = 0f, int batchSize = 16, MapStrength strongest = MapStrength.Total)
     {
         if (!ResNet18.StageNames.Contains(stage) || stage == "avgpool")
             throw new ArgumentException($"stage '{stage}': choose one of {string.Join(", ", ResNet18.StageNames.Where(s => s != "avgpool"))}.", nameof(stage));
@@ -143,7 +145,7 @@ public static class Occlusion
         {
             var weight = model.Conv1.weight!;
             using var x = image.to(weight.dtype).to(weight.device);
-            return Map(batch => (model.ForwardTo(batch, stage), null), x, size, stride, stage, feature, null, fill, batchSize);
+            return Map(batch => (model.ForwardTo(batch, stage), null), x, size, stride, stage, feature, null, fill, batchSize, strongest);
         }
         finally
         {

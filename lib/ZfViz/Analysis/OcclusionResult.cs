@@ -10,6 +10,7 @@ namespace ZfViz.Analysis;
 /// <param name="Lefts">Left column of the square for each grid column.</param>
 /// <param name="Layer">The layer (ConvNet: conv1..conv5, the ReLU output) or stage (ResNet-18) whose map is summed.</param>
 /// <param name="MapTotals">The total activation of every map of the layer on the unoccluded image (the default map is the largest).</param>
+/// <param name="MapPeaks">The largest single activation of every map on the unoccluded image (<see cref="MapStrength.Peak"/>).</param>
 /// <param name="Activation">Total activation of map <paramref name="Feature"/> with the square at each position.</param>
 /// <param name="TargetClass">The class whose probability is mapped (null without a classifier).</param>
 /// <param name="BaseProbabilities">Softmax of the unoccluded image (null without a classifier).</param>
@@ -19,7 +20,7 @@ namespace ZfViz.Analysis;
 public sealed record OcclusionResult(
     int ImageHeight, int ImageWidth, int Size, int Stride, float Fill,
     int[] Tops, int[] Lefts,
-    string Layer, int Feature, float[] MapTotals, float[,] Activation,
+    string Layer, int Feature, float[] MapTotals, float[] MapPeaks, float[,] Activation,
     int? TargetClass, float[]? BaseProbabilities, float[,]? Probability, int[,]? TopClass, float[,]? TopProbability)
 {
     public int GridHeight => Tops.Length;

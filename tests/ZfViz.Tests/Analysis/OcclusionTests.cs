@@ -69,6 +69,10 @@ public class OcclusionTests
         int strongest = Array.IndexOf(totals, totals.Max());
         Assert.Equal(strongest, r.Feature);
         Assert.Equal(totals[strongest], r.BaseActivation, 1e-3f);
+        var peaks = trace.Activations[4][0].amax([1, 2]).data<float>().ToArray();
+        var byPeak = Occlusion.Map(net, x, 8, 8, strongest: MapStrength.Peak);
+        Assert.Equal(Array.IndexOf(peaks, peaks.Max()), byPeak.Feature);
+        Assert.Equal(peaks, byPeak.MapPeaks);
         var probs = softmax(net.forward(x), 1)[0];
         Assert.Equal((int)probs.argmax().item<long>(), r.TargetClass);
         Assert.Equal(r.TargetClass, r.BaseTopClass);
@@ -101,6 +105,19 @@ public class OcclusionTests
                     for (int x = j * stride; x < j * stride + size; x++) covered += y * w + x;
                 Assert.Equal(all - covered, r.Activation[i, j], 1e-3);
             }
+    }
+
+    [Fact]
+    public void TotalAndPeakChooseDifferentMapsWhenTheyDisagree()
+    {
+        // Map 0: 1 everywhere (total 16, peak 1); map 1: a single 5 (total 5, peak 5).
+        var image = zeros(1, 2, 4, 4);
+        image[0, 0] = ones(4, 4);
+        image[0, 1, 2, 2] = tensor(5f);
+        Assert.Equal(0, Occlusion.Map(x => (x, null), image, 2, 2, "id").Feature);
+        var peak = Occlusion.Map(x => (x, null), image, 2, 2, "id", strongest: MapStrength.Peak);
+        Assert.Equal(1, peak.Feature);
+        Assert.Equal(new float[,] { { 5, 5 }, { 5, 0 } }, peak.Activation);
     }
 
     [Fact]
@@ -147,7 +164,7 @@ public class OcclusionTests
     {
         // 2x3 grid over a 6x8 image (size 4, stride 2); values chosen so every cell has its own colour.
         var activation = new float[,] { { 0, 1, 2 }, { 3, 4, 5 } };
-        var r = new OcclusionResult(6, 8, 4, 2, 0, [0, 2], [0, 2, 4], "conv5", 0, [5f], activation,
+        var r = new OcclusionResult(6, 8, 4, 2, 0, [0, 2], [0, 2, 4], "conv5", 0, [5f], [1f], activation,
             1, [0.1f, 0.9f], new float[,] { { 0, 0.5f, 1 }, { 1, 1, 1 } }, new[,] { { 1, 1, 0 }, { 1, 1, 1 } }, new float[,] { { 1, 1, 1 }, { 1, 1, 1 } });
         // Centres at 1.5, 3.5 (rows) and 1.5, 3.5, 5.5 (columns): pixel 0..2 -> row 0, 3..5 -> row 1; column 0..2 -> 0, 3..4 -> 1, 5..7 -> 2.
         Assert.Equal((0, 0), OcclusionFigure.Cell(r, 2, 2));

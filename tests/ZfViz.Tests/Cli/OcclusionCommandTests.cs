@@ -64,6 +64,9 @@ public class OcclusionCommandTests : IDisposable
         Assert.Equal(new long[] { 13, 13 }, Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Shape);
         Assert.Equal(defaults.Activation.Cast<float>(), (float[])Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Data);
         Assert.Equal(4, Directory.GetFiles(outDir).Length);
+        Assert.Equal(0, Cli("occlusion", "--model", "zfnet-cifar", "--weights", weights, "--input", input, "--stride", "8", "--strongest", "peak", "--out", outDir));
+        var peak = Occlusion.Map(model, x, 8, 8, strongest: MapStrength.Peak);
+        Assert.Equal(peak.Activation.Cast<float>(), (float[])Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Data);
     }
 
     [Fact]
@@ -79,6 +82,7 @@ public class OcclusionCommandTests : IDisposable
         Assert.Equal(CliRunner.BadInput, Cli(Args(good, "--class", "10")));
         Assert.Equal(CliRunner.BadInput, Cli(Args(good, "--size", "33")));
         Assert.Equal(CliRunner.BadInput, Cli(Args(good, "--stride", "0")));
+        Assert.Equal(CliRunner.BadInput, Cli(Args(good, "--strongest", "loudest")));
         Assert.Equal(CliRunner.BadInput, Cli(Args(Input("gray.npy", randn(1, 1, 32, 32)))));
         Assert.Equal(CliRunner.BadInput, Cli(Args(Input("two.npy", randn(2, 3, 32, 32)))));
         Assert.Equal(CliRunner.BadInput, Cli(Args(Input("f64.npy", randn(1, 3, 32, 32, dtype: ScalarType.Float64)))));
