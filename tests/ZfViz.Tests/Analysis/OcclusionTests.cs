@@ -186,4 +186,15 @@ public class OcclusionTests
         Assert.Equal(new SixLabors.ImageSharp.PixelFormats.Rgb24(33, 145, 140), OcclusionFigure.Colour(0.5));
         Assert.Equal(new SixLabors.ImageSharp.PixelFormats.Rgb24(253, 231, 37), OcclusionFigure.Colour(1));
     }
+
+    [Fact]
+    public void InteractiveHeatmapCarriesTheGridAtTheSquareCentres()
+    {
+        var r = Occlusion.Map(x => (x, null), arange(16, dtype: ScalarType.Float32).view(1, 1, 4, 4), 2, 2, "id");
+        var html = Charts.ToHtmlPage(OcclusionCharts.Heatmap(r, "map total", probability: false));
+        Assert.Contains("heatmap", html);
+        Assert.Contains("[0.5,2.5]", html.Replace(" ", "")); // square centres
+        Assert.Contains($"[{120 - 0 - 1 - 4 - 5},{120 - 2 - 3 - 6 - 7}]", html.Replace(" ", "").Replace(".0", "")); // first row of totals
+        Assert.Throws<ArgumentException>(() => OcclusionCharts.Heatmap(r, "p", probability: true));
+    }
 }
