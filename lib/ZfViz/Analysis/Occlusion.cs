@@ -101,7 +101,7 @@ public static class Occlusion
     /// (default: the top convolutional layer, the paper's layer 5), the classifier is fc8.
     /// </summary>
     public static OcclusionResult Map(ConvNet net, Tensor image, int size, int stride, string? layer = null, int? feature = null,
-        int? targetClass = null, float fill = 0f, int batchSize = 64, MapStrength strongest = MapStrength.Total)
+        int? targetClass = null, float fill = 0f, int? batchSize = null, MapStrength strongest = MapStrength.Total)
     {
         var convs = net.ConvStages.Select(s => s.Name).ToList();
         layer ??= convs[^1];
@@ -120,7 +120,7 @@ public static class Occlusion
             {
                 var outputs = net.ForwardLayers(batch);
                 return (outputs[$"{layer}.relu"], outputs["fc8"]);
-            }, x, size, stride, layer, feature, targetClass, fill, batchSize, strongest);
+            }, x, size, stride, layer, feature, targetClass, fill, batchSize ?? DefaultBatch(c), strongest);
         }
         finally
         {
@@ -165,6 +165,12 @@ public static class Occlusion
     /// <summary>Panel (c) for the ResNet-18: the projection [3,H,W] (BGR input space, CPU) of the map's strongest activation.</summary>
     public static Tensor Projection(ResNet18 model, Tensor image, OcclusionResult result) =>
         ResNet18Deconv.Project(model, image, result.Layer, result.Feature).Image;
+
+    /// <summary>
+    /// Occluded copies per pass when not given: about 2M input values (64 CIFAR images, 13 at 224x224), since the
+    /// pass keeps every intermediate activation of the batch.
+    /// </summary>
+    static int DefaultBatch(NetConfig c) => Math.Clamp(2_000_000 / (c.InputChannels * c.InputSize * c.InputSize), 1, 64);
 
     /// <summary>Index of the largest value; the first on ties.</summary>
     static int ArgMax(float[] values)
