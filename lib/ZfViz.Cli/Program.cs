@@ -15,4 +15,5 @@ root.Subcommands.Add(BenchDeconvCommand.Create());
 root.Subcommands.Add(FeaturesCommand.Create());
 root.Subcommands.Add(PreprocessCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
+root.Subcommands.Add(OcclusionCommand.Create());
 return CliRunner.Invoke(root, args);

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace ZfViz.Viz;
 
 /// <summary>
-/// A 3x5 pixel font (digits and the few letters sheet labels need: "epoch", "map", "conv", "layer"), so sheets can be
+/// A 3x5 pixel font (digits, the lowercase letters and . - : = ( ), so sheets can be
 /// labelled without a font library. Letters are case-insensitive; other characters leave a space.
 /// </summary>
 public static class PixelFont
@@ -19,6 +19,13 @@ public static class PixelFont
         ['a'] = "010101111101101", ['c'] = "011100100100011", ['e'] = "111100110100111", ['h'] = "101101111101101",
         ['l'] = "100100100100111", ['m'] = "101111111101101", ['n'] = "110101101101101", ['o'] = "010101101101010",
         ['p'] = "110101110100100", ['r'] = "110101110101101", ['v'] = "101101101101010", ['y'] = "101101010010010",
+        // The rest of the alphabet and a little punctuation (occlusion figure legends: class names, probabilities).
+        ['b'] = "100100110101110", ['d'] = "001001011101011", ['f'] = "011100110100100", ['g'] = "011101011001110",
+        ['i'] = "010000010010010", ['j'] = "001000001101010", ['k'] = "101101110101101", ['q'] = "011101011001001",
+        ['s'] = "011100010001110", ['t'] = "010111010010011", ['u'] = "101101101101111", ['w'] = "101101111111101",
+        ['x'] = "101101010101101", ['z'] = "111001010100111",
+        ['.'] = "000000000000010", ['-'] = "000000111000000", [':'] = "000010000010000", ['='] = "000111000111000",
+        ['('] = "010100100100010", [')'] = "010001001001010",
     };
 
     /// <summary>Width in pixels of <paramref name="text"/> drawn at <paramref name="scale"/> (no trailing space).</summary>

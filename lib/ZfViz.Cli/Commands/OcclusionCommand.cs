@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using SixLabors.ImageSharp;
+using ZfViz.Analysis;
+using ZfViz.Deconv;
+using ZfViz.IO;
+using ZfViz.Viz;
+using static TorchSharp.torch;
+
+namespace ZfViz.Cli.Commands;
+
+/// <summary>
+/// zfviz occlusion (Sec. 4.4, Fig. 7): slides a square of the data's mean (0 in the mean-subtracted input) over one
+/// image and writes, per position, the chosen map's total activation (DIR/activation.npy [gh,gw]), p(class)
+/// (DIR/probability.npy) and the most probable class as float32 indices (DIR/top_class.npy), plus DIR/occlusion.png
+/// (the figure's row of panels; the input is shown min-max scaled). <c>--model resnet18-imagenet</c> has no
+/// classifier: activation.npy and the figure only. The outputs are written into a temporary folder that is then
+/// renamed (or its files moved) into DIR, so a failure writes nothing.
+/// </summary>
+public static class OcclusionCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
+        var input = new Option<string>("--input") { Description = "Network input [1,C,H,W] as float32 .npy (mean-subtracted)", Required = true };
+        var size = new Option<int>("--size") { Description = "Side of the grey square in pixels", DefaultValueFactory = _ => 8 };
+        var stride = new Option<int>("--stride") { Description = "Step between square positions in pixels", DefaultValueFactory = _ => 2 };
+        var layer = new Option<string?>("--layer") { Description = "Layer of the feature map (default: the top conv layer; resnet18-imagenet: layer4)" };
+        var feature = new Option<int?>("--feature") { Description = "Feature map (default: the strongest on the unoccluded image, see --strongest)" };
+        var strongest = new Option<string>("--strongest") { Description = "Without --feature: the map with the largest total or the largest single activation (total, peak)", DefaultValueFactory = _ => "total" };
+        var cls = new Option<int?>("--class") { Description = "Class whose probability is mapped (default: the unoccluded image's most probable class)" };
+        var output = new Option<string>("--out") { Description = "Output folder (created; its parent must exist)", Required = true };
+        var cmd = new Command("occlusion", "Occlusion sensitivity: slide a grey square over an image (Sec. 4.4, Fig. 7)")
+            { model, weights, input, size, stride, layer, feature, strongest, cls, output };
+        cmd.SetAction(r =>
+        {
+            Console.WriteLine(Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!, r.GetValue(size), r.GetValue(stride),
+                r.GetValue(layer), r.GetValue(feature), r.GetValue(cls), r.GetValue(output)!, ParseStrength(r.GetValue(strongest)!)));
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs the occlusion and writes DIR; returns the printed summary.</summary>
+    public static string Run(string preset, string? weightsPath, string inputPath, int size, int stride, string? layerName,
+        int? feature, int? targetClass, string outDir, MapStrength strongest = MapStrength.Total)
+    {
+        var full = Path.GetFullPath(outDir);
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        if (File.Exists(full)) throw new ArgumentException($"--out {outDir}: is a file, not a folder.");
+        if (size < 1) throw new ArgumentException($"--size {size}: must be at least 1.");
+        if (stride < 1) throw new ArgumentException($"--stride {stride}: must be at least 1.");
+        Runtime.TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+
+        OcclusionResult result;
+        Tensor x, projection;
+        IDisposable? owned = null;
+        if (ResNet18Cli.IsResNet(preset))
+        {
+            ResNet18Cli.CheckNoWeights(weightsPath);
+            var stage = layerName ?? "layer4";
+            ResNet18Cli.CheckStage(stage);
+            if (feature is { } f) ResNet18Cli.CheckStageAndFeature(stage, f);
+            if (targetClass is not null) throw new ArgumentException($"--class: {ResNet18Cli.ModelName} has no classifier (its export ends at global pooling).");
+            x = Npy.ReadFloat32Tensor(inputPath);
+            ResNet18Cli.CheckInput(x, inputPath, single: true);
+            CheckSize(size, x);
+            result = Occlusion.Map(ResNet18Cli.Model, x, size, stride, stage, feature, strongest: strongest);
+            projection = Occlusion.Projection(ResNet18Cli.Model, x, result).flip(0); // BGR -> RGB like the shown image
+            x = x.flip(1);
+        }
+        else
+        {
+            if (weightsPath is null) throw new ArgumentException($"--weights is required for {preset}.");
+            x = Npy.ReadFloat32Tensor(inputPath);
+            var net = PresetModel.Load(preset, weightsPath);
+            owned = net;
+            PresetModel.CheckInput(net.Config, x, inputPath, single: true);
+            CheckSize(size, x);
+            var deconv = Deconvnet.FromModule(net);
+            var layer = layerName ?? deconv.Layers[^1].Name;
+            int index = deconv.IndexOf(layer);
+            int maps = deconv.Layers[index].Channels;
+            if (feature is { } f && (f < 0 || f >= maps)) throw new ArgumentException($"--feature {f}: {layer} has feature maps 0..{maps - 1}.");
+            if (targetClass is { } k && (k < 0 || k >= net.Config.Classes)) throw new ArgumentException($"--class {k}: {net.Config.Name} has classes 0..{net.Config.Classes - 1}.");
+            result = Occlusion.Map(net, x, size, stride, layer, feature, targetClass, strongest: strongest);
+            projection = Occlusion.Projection(net, x, result);
+        }
+        using var _ = owned;
+
+        var tmp = full + ".zfviz-tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(tmp);
+        try
+        {
+            long[] grid = [result.GridHeight, result.GridWidth];
+            Npy.Write(Path.Combine(tmp, "activation.npy"), result.Activation.Cast<float>().ToArray(), grid);
+            if (result.Probability is { } p && result.TopClass is { } top)
+            {
+                Npy.Write(Path.Combine(tmp, "probability.npy"), p.Cast<float>().ToArray(), grid);
+                Npy.Write(Path.Combine(tmp, "top_class.npy"), top.Cast<int>().Select(k => (float)k).ToArray(), grid);
+            }
+            using (var figure = OcclusionFigure.Render(result, Shown(x[0]), projection, scale: Math.Max(1, 128 / result.ImageWidth)))
+                figure.SaveAsPng(Path.Combine(tmp, "occlusion.png"));
+            if (!Directory.Exists(full)) Directory.Move(tmp, full);
+            else
+                foreach (var file in Directory.GetFiles(tmp))
+                    File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+        }
+        finally
+        {
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        }
+        return Format(result);
+    }
+
+    /// <summary>"total" or "peak" (any case); anything else is bad input.</summary>
+    public static MapStrength ParseStrength(string text) =>
+        Enum.TryParse<MapStrength>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(text, out _) ? s
+            : throw new ArgumentException($"--strongest {text}: choose total or peak.");
+
+    static void CheckSize(int size, Tensor x)
+    {
+        long side = Math.Min(x.shape[2], x.shape[3]);
+        if (size > side) throw new ArgumentException($"--size {size}: larger than the {x.shape[2]}x{x.shape[3]} image.");
+    }
+
+    /// <summary>A network input [C,H,W] made viewable: min-max scaled to 0..1 (the mean is not known here); one channel becomes grey.</summary>
+    static Tensor Shown(Tensor chw)
+    {
+        var v = chw.to(CPU).to_type(ScalarType.Float32);
+        var lo = v.min();
+        var range = (v.max() - lo).clamp_min(1e-12);
+        v = (v - lo) / range;
+        return v.shape[0] == 3 ? v : v[..1].expand(3, -1, -1);
+    }
+
+    public static string Format(OcclusionResult r)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"layer {r.Layer} feature {r.Feature} (unoccluded total {r.BaseActivation:0.###}); grid {r.GridHeight}x{r.GridWidth} (square {r.Size}, stride {r.Stride})");
+        if (r.TargetClass is { } k)
+            text += string.Create(CultureInfo.InvariantCulture, $"; class {k} (unoccluded p={r.BaseProbability:0.####}, top class {r.BaseTopClass})");
+        return text;
+    }
+}
