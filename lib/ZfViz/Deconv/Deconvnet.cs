@@ -62,7 +62,7 @@ public sealed class Deconvnet
         Conv2d c when c.dilation.Any(d => d != 1) => throw new NotSupportedException($"{layer}: dilated convolutions are not supported."),
         Conv2d c when c.padding_type is not null || c.padding_mode != PaddingModes.Zeros =>
             throw new NotSupportedException($"{layer}: only explicit zero padding is supported."),
-        Conv2d c => new ConvStep(c.weight!, c.bias, (int)c.stride[0], (int)c.stride[^1], (int)c.padding[0], (int)c.padding[^1], (int)c.groups),
+        Conv2d c => new ConvStep(c.weight!, c.bias, (int)c.stride[0], (int)c.stride[^1], (int)c.padding![0], (int)c.padding![^1], (int)c.groups),
         ReLU => new ReluStep(),
         MaxPool2d p when p.dilation is not null && p.dilation.Any(d => d != 1) => throw new NotSupportedException($"{layer}: dilated pooling is not supported."),
         MaxPool2d p => new MaxPoolStep((int)p.kernel_size[0], (int)p.kernel_size[^1],

@@ -5,6 +5,7 @@ using ZfViz.Data;
 using ZfViz.Deconv;
 using ZfViz.Models;
 using ZfViz.Training;
+using ZfViz.Tests.Models;
 using ZfViz.Viz;
 using static TorchSharp.torch;
 
@@ -16,11 +17,7 @@ public sealed class FeatureEvolutionTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>The CIFAR ZFNet's geometry (as TestNets.CifarSmall) with few filters, so checkpoints are real ConvNet files.</summary>
-    static readonly NetConfig Tiny = (Presets.ZfNetCifar with
-    {
-        Name = "zfnet-cifar-tiny", Fc6 = 16, Fc7 = 16,
-        Convs = Presets.ZfNetCifar.Convs.Zip(new[] { 6, 8, 8, 8, 6 }, (c, f) => c with { Filters = f }).ToList(),
-    }).Validate();
+    static readonly NetConfig Tiny = TinyConfigs.ZfNetCifar();
 
     /// <summary>Two checkpoints of differently seeded weights (epochs 1 and 3) in the temp folder.</summary>
     List<(int Epoch, string Path)> Checkpoints()

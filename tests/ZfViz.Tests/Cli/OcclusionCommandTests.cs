@@ -11,27 +11,14 @@ namespace ZfViz.Tests.Cli;
 /// <summary>zfviz occlusion: the arrays it writes equal the library's result; bad input exits 2 and writes nothing.</summary>
 public class OcclusionCommandTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("zfviz-occlusion-cli").FullName;
-    readonly ConvNet model;
-    readonly string weights;
+    readonly PresetWeightsFolder folder = new("zfviz-occlusion-cli", 41);
+    string dir => folder.Dir;
+    ConvNet model => folder.Model;
+    string weights => folder.Weights;
 
-    public OcclusionCommandTests()
-    {
-        torch.random.manual_seed(41);
-        model = new ConvNet(Presets.ZfNetCifar);
-        model.eval();
-        weights = Path.Combine(dir, "w.safetensors");
-        Safetensors.Save(weights, model.CheckpointParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
-    }
+    public void Dispose() => folder.Dispose();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
-    string Input(string name, Tensor t)
-    {
-        var path = Path.Combine(dir, name);
-        Npy.Write(path, t);
-        return path;
-    }
+    string Input(string name, Tensor t) => folder.Npy(name, t);
 
     static int Cli(params string[] args) => CliRunner.Invoke(new RootCommand { OcclusionCommand.Create() }, args);
 

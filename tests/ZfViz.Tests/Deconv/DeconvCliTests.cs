@@ -4,6 +4,7 @@ using TorchSharp;
 using ZfViz.Cli.Commands;
 using ZfViz.IO;
 using ZfViz.Models;
+using ZfViz.Tests.Cli;
 using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Deconv;
@@ -11,27 +12,14 @@ namespace ZfViz.Tests.Deconv;
 /// <summary>zfviz project / top9 on random inputs, checked against the autograd projection and a brute-force top-k.</summary>
 public class DeconvCliTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("zfviz-deconv-cli").FullName;
-    readonly ConvNet model;
-    readonly string weights;
+    readonly PresetWeightsFolder folder = new("zfviz-deconv-cli", 31);
+    string dir => folder.Dir;
+    ConvNet model => folder.Model;
+    string weights => folder.Weights;
 
-    public DeconvCliTests()
-    {
-        torch.random.manual_seed(31);
-        model = new ConvNet(Presets.ZfNetCifar);
-        model.eval();
-        weights = Path.Combine(dir, "w.safetensors");
-        Safetensors.Save(weights, model.CheckpointParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
-    }
+    public void Dispose() => folder.Dispose();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
-    string Npy(string name, Tensor t)
-    {
-        var path = Path.Combine(dir, name);
-        ZfViz.IO.Npy.Write(path, t);
-        return path;
-    }
+    string Npy(string name, Tensor t) => folder.Npy(name, t);
 
     static int Cli(params string[] args)
     {

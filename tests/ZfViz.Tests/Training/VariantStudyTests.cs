@@ -1,4 +1,5 @@
 using ZfViz.Models;
+using ZfViz.Tests.Models;
 using ZfViz.Training;
 using static TorchSharp.torch;
 
@@ -9,11 +10,7 @@ public sealed class VariantStudyTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("zfviz-variants-").FullName;
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    static readonly NetConfig Tiny = (Presets.ZfNetCifar with
-    {
-        Name = "zfnet-cifar-tiny", Fc6 = 16, Fc7 = 12, Classes = 4,
-        Convs = Presets.ZfNetCifar.Convs.Zip(new[] { 6, 8, 8, 8, 6 }, (c, f) => c with { Filters = f }).ToList(),
-    }).Validate();
+    static readonly NetConfig Tiny = TinyConfigs.ZfNetCifar(fc6: 16, fc7: 12, classes: 4);
 
     [Fact]
     public void Table3ScalesThePapersChangesToTheBaseline()
