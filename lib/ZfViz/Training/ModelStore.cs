@@ -14,11 +14,15 @@ public static class ModelStore
     public static string RunDirectory(string preset, Profile profile) => Path.Combine(ZfVizPaths.ModelsRoot, preset, profile.Name);
 
     /// <param name="data">Split -> data set (default: <see cref="TrainingData.For"/> of the preset's data set).</param>
+    /// <param name="runName">The run folder's name under the model store (default: the preset's), e.g.
+    /// "zfnet-cifar-seed2" for a second run of the same preset with other options.</param>
     public static TrainedModel GetOrTrain(string preset, Profile profile, Func<string, ImageDataset>? data = null,
-        IProgress<TrainingProgress>? progress = null, TrainingOptions? options = null)
+        IProgress<TrainingProgress>? progress = null, TrainingOptions? options = null, string? runName = null)
     {
         var config = Presets.Get(preset);
-        var run = RunDirectory(config.Name, profile);
+        if (runName is not null && (runName.Length == 0 || runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or ".."))
+            throw new ArgumentException($"'{runName}' cannot name a run folder.", nameof(runName));
+        var run = RunDirectory(runName ?? config.Name, profile);
         options ??= TrainingOptions.ForProfile(profile, config);
         if (SetAsideIfStale(run, config, options) is { } aside)
             Console.WriteLine($"{run} held a run of a different network or options (the preset changed since); moved it to {aside} and training afresh.");

@@ -46,4 +46,29 @@ public class ModelStoreTests
     public void AnAbsentFolderIsNothingToDo() =>
         Assert.Null(ModelStore.SetAsideIfStale(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")), Presets.ZfNetCifar,
                                                TrainingOptions.ForProfile(Profile.Quick, Presets.ZfNetCifar)));
+
+    [Fact]
+    public void ANamedRunTrainsIntoItsOwnFolderOnceThenLoads()
+    {
+        var root = Directory.CreateTempSubdirectory("zfviz-store-named").FullName;
+        var before = Environment.GetEnvironmentVariable("ZFVIZ_MODELS");
+        Environment.SetEnvironmentVariable("ZFVIZ_MODELS", root);
+        try
+        {
+            var data = SyntheticData.Gratings(24, 32, 3, 10, seed: 3);
+            var options = new TrainingOptions(Epochs: 1, BatchSize: 8, Seed: 2, ChannelsLast: false);
+            using var first = ModelStore.GetOrTrain("zfnet-cifar", Profile.Quick, _ => data, options: options, runName: "zfnet-cifar-seed2");
+            Assert.True(File.Exists(RunFiles.FinalModel(Path.Combine(root, "zfnet-cifar-seed2", "quick"))));
+            Assert.False(Directory.Exists(Path.Combine(root, "zfnet-cifar")));
+            using var second = ModelStore.GetOrTrain("zfnet-cifar", Profile.Quick, _ => throw new InvalidOperationException("must load, not train"),
+                options: options, runName: "zfnet-cifar-seed2");
+            Assert.True(first.Net.Conv("conv1").weight!.allclose(second.Net.Conv("conv1").weight!, 0, 0));
+            Assert.Throws<ArgumentException>(() => ModelStore.GetOrTrain("zfnet-cifar", Profile.Quick, _ => data, options: options, runName: "a/b"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ZFVIZ_MODELS", before);
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
