@@ -16,4 +16,5 @@ root.Subcommands.Add(FeaturesCommand.Create());
 root.Subcommands.Add(PreprocessCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());
 root.Subcommands.Add(OcclusionCommand.Create());
+root.Subcommands.Add(ModelSizeCommand.Create());
 return CliRunner.Invoke(root, args);
