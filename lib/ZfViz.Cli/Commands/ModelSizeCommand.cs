@@ -4,7 +4,6 @@ using System.Text.Json;
 using ZfViz.Models;
 using ZfViz.Runtime;
 using ZfViz.Training;
-using Profile = ZfViz.Runtime.Profile;
 
 namespace ZfViz.Cli.Commands;
 
@@ -19,27 +18,16 @@ public static class ModelSizeCommand
     {
         var model = new Option<string>("--model") { Description = $"Baseline preset with five conv layers: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet-cifar" };
         var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: the preset's)" };
-        var profile = new Option<string?>("--profile") { Description = "quick | course | paper: default sizes (default: $ZFVIZ_PROFILE, else course)" };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs per variant (default: the profile's)" };
-        var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default: the profile's)" };
-        var trainImages = new Option<int?>("--train-images") { Description = "Class-balanced subset of N training images (default: the profile's)" };
-        var evalImages = new Option<int?>("--eval-images") { Description = "Class-balanced subset of N test images (default: the profile's)" };
+        var sizes = new ProfileSizeOptions();
         var runs = new Option<string?>("--runs") { Description = "Folder for the variants' runs (default: $ZFVIZ_MODELS/table3/<profile>-<model>-<data>-<images>x<epochs>)" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table" };
         var cmd = new Command("model-size", "Table 3: train the paper's size variants of a preset and print their errors (resumable; a second run loads)")
-            { model, data, profile, epochs, batch, trainImages, evalImages, runs, json };
+            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, runs, json };
         cmd.SetAction(r =>
         {
             var baseline = Presets.Get(r.GetValue(model)!);
             var variants = VariantStudy.Table3(baseline);
-            var p = r.GetValue(profile) is { } pn ? Profile.Parse(pn) : Profile.FromEnvironment();
-            p = p with
-            {
-                TrainImages = r.GetValue(trainImages) ?? p.TrainImages,
-                EvalImages = r.GetValue(evalImages) ?? p.EvalImages,
-                Epochs = r.GetValue(epochs) ?? p.Epochs,
-                BatchSize = r.GetValue(batch) ?? p.BatchSize,
-            };
+            var p = sizes.Resolve(r);
             if (p.Epochs < 1 || p.BatchSize < 1) throw new ArgumentException("--epochs and --batch must be at least 1.");
             if (p.TrainImages is < 1 || p.EvalImages is < 1) throw new ArgumentException("--train-images and --eval-images must be at least 1.");
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(baseline)).ToLowerInvariant();

@@ -3,7 +3,6 @@ using Spectre.Console;
 using ZfViz.Models;
 using ZfViz.Runtime;
 using ZfViz.Training;
-using Profile = ZfViz.Runtime.Profile;
 
 namespace ZfViz.Cli.Commands;
 
@@ -14,11 +13,7 @@ public static class TrainCommand
     {
         var model = new Option<string>("--model") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet-cifar" };
         var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: the preset's: cifar10 for *-cifar, fashion-mnist for *-fmnist)" };
-        var profile = new Option<string?>("--profile") { Description = "quick | course | paper: sizes (default: $ZFVIZ_PROFILE, else course)" };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the profile's)" };
-        var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default: the profile's; paper 128)" };
-        var trainImages = new Option<int?>("--train-images") { Description = "Use a class-balanced subset of N training images (default: the profile's)" };
-        var evalImages = new Option<int?>("--eval-images") { Description = "Use a class-balanced subset of N test images (default: the profile's)" };
+        var sizes = new ProfileSizeOptions();
         var lr = new Option<double>("--lr") { Description = "Initial learning rate", DefaultValueFactory = _ => 1e-2 };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay on weights", DefaultValueFactory = _ => 5e-4 };
@@ -34,18 +29,11 @@ public static class TrainCommand
         var fc = new Option<string?>("--fc") { Description = "What-if: units of fc6,fc7, e.g. 2048,2048 (0 removes a layer)" };
         var tenView = new Option<bool>("--ten-view") { Description = "Also report the 10-view test error at the end" };
         var cmd = new Command("train", "Train a model (SGD, momentum, dropout, RMS renormalisation, crops/flips) with resumable checkpoints")
-            { model, data, profile, epochs, batch, trainImages, evalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView, filters, fc };
+            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView, filters, fc };
         cmd.SetAction(r =>
         {
             var cfg = WithSizes(Presets.Get(r.GetValue(model)!), r.GetValue(filters), r.GetValue(fc));
-            var p = r.GetValue(profile) is { } pn ? Profile.Parse(pn) : Profile.FromEnvironment();
-            p = p with
-            {
-                TrainImages = r.GetValue(trainImages) ?? p.TrainImages,
-                EvalImages = r.GetValue(evalImages) ?? p.EvalImages,
-                Epochs = r.GetValue(epochs) ?? p.Epochs,
-                BatchSize = r.GetValue(batch) ?? p.BatchSize,
-            };
+            var p = sizes.Resolve(r);
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(cfg)).ToLowerInvariant();
             var options = TrainingOptions.ForProfile(p, cfg) with
             {
