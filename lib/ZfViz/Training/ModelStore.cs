@@ -24,15 +24,31 @@ public static class ModelStore
             throw new ArgumentException($"'{runName}' cannot name a run folder.", nameof(runName));
         var run = RunDirectory(runName ?? config.Name, profile);
         options ??= TrainingOptions.ForProfile(profile, config);
+        return LoadOrTrain(run, config, options, () =>
+        {
+            data ??= TrainingData.For(TrainingData.DefaultFor(config), config, profile);
+            return (TrainingData.Sized(data("train"), "train", profile), TrainingData.Sized(data("test"), "test", profile));
+        }, progress, Console.WriteLine).Model;
+    }
+
+    /// <summary>
+    /// The trained model of a run folder: loaded when the folder holds the final model of this config and these
+    /// options, else trained there on <paramref name="data"/> (called only then). A folder trained with another config
+    /// or options is moved aside first (<see cref="SetAsideIfStale"/>), and <paramref name="log"/> says so.
+    /// <paramref name="starting"/> hears whether it is about to load (true) or train (false).
+    /// </summary>
+    public static (TrainedModel Model, bool Loaded) LoadOrTrain(string run, NetConfig config, TrainingOptions options,
+        Func<(ImageDataset Train, ImageDataset? Validation)> data, IProgress<TrainingProgress>? progress = null,
+        Action<string>? log = null, Action<bool>? starting = null)
+    {
         if (SetAsideIfStale(run, config, options) is { } aside)
-            Console.WriteLine($"{run} held a run of a different network or options (the preset changed since); moved it to {aside} and training afresh.");
+            log?.Invoke($"{run} held a run of a different network or options (the preset changed since); moved it to {aside} and training afresh.");
         var final = RunFiles.FinalModel(run);
-        if (File.Exists(final)) return Checkpoint.LoadModel(final, TorchRuntime.Device);
-        data ??= TrainingData.For(TrainingData.DefaultFor(config), config, profile);
-        var train = TrainingData.Sized(data("train"), "train", profile);
-        var test = TrainingData.Sized(data("test"), "test", profile);
-        var result = Trainer.Run(config, train, test, options, run, progress);
-        return result.Model;
+        bool loaded = File.Exists(final);
+        starting?.Invoke(loaded);
+        if (loaded) return (Checkpoint.LoadModel(final, TorchRuntime.Device), true);
+        var (train, validation) = data();
+        return (Trainer.Run(config, train, validation, options, run, progress).Model, false);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public static class VariantStudy
     /// <summary>
     /// Trains (or loads) every variant on <paramref name="train"/> with <paramref name="options"/> and measures it on
     /// <paramref name="train"/> and <paramref name="validation"/>. Runs live in <paramref name="root"/>/NN-label; a
-    /// folder trained with another config or options is moved aside first (see <see cref="ModelStore.SetAsideIfStale"/>).
+    /// folder trained with another config or options is moved aside first (see <see cref="ModelStore.LoadOrTrain"/>).
     /// <paramref name="log"/> hears one line as each variant starts and ends; <paramref name="training"/> the batches.
     /// </summary>
     public static IReadOnlyList<VariantResult> Run(IReadOnlyList<Variant> variants, ImageDataset train, ImageDataset validation,
@@ -55,13 +55,10 @@ public static class VariantStudy
         {
             var v = variants[i];
             var run = Path.Combine(root, $"{i + 1:D2}-{Slug(v.Label)}");
-            ModelStore.SetAsideIfStale(run, v.Config, options);
-            bool loaded = File.Exists(RunFiles.FinalModel(run));
-            log?.Invoke($"{v.Label}: {(loaded ? "loading" : "training")} ({i + 1}/{variants.Count})");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var model = loaded
-                ? Checkpoint.LoadModel(RunFiles.FinalModel(run), Runtime.TorchRuntime.Device)
-                : Trainer.Run(v.Config, train, validation, options, run, training).Model;
+            var (model, loaded) = ModelStore.LoadOrTrain(run, v.Config, options, () => (train, validation), training, log,
+                starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({i + 1}/{variants.Count})"));
+            using var _ = model;
             double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
             var onTrain = Evaluator.Evaluate(model, train);
             var onValidation = Evaluator.Evaluate(model, validation);
