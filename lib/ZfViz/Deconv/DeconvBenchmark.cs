@@ -123,13 +123,15 @@ public static class DeconvBenchmark
             timings, memory);
     }
 
-    /// <summary>
-    /// Peak resident memory (kB, Linux; -1 elsewhere) of a top-k search over all conv layers for <paramref name="images"/>
-    /// random images, and resident memory just before it (after a one-batch warm-up, so libtorch's kernels and
-    /// allocator are in place). Call it in a fresh process for figures that compare across N.
-    /// </summary>
+    /// <summary>Batches searched before the memory measurement starts (see <see cref="SearchPeakMemory"/>).</summary>
     const int WarmUpBatches = 24;
 
+    /// <summary>
+    /// Peak resident memory (kB, Linux; -1 elsewhere) of a top-k search over all conv layers for <paramref name="images"/>
+    /// random images, and resident memory just before it (after a warm-up search of <see cref="WarmUpBatches"/>
+    /// batches, so libtorch's kernels, the allocator and the managed heap are in place). Call it in a fresh process for
+    /// figures that compare across N.
+    /// </summary>
     public static (long PeakKb, long BaselineKb) SearchPeakMemory(ConvNet model, int images, int batchSize)
     {
         model.eval();
