@@ -33,7 +33,7 @@ public static class ModelSizeCommand
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(baseline)).ToLowerInvariant();
             var options = TrainingOptions.ForProfile(p, baseline);
             var root = r.GetValue(runs) ?? Path.Combine(ZfVizPaths.ModelsRoot, "table3",
-                $"{p.Name}-{baseline.Name}-{dataName.Replace(':', '_').Replace('/', '_')}-{p.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? "all"}x{p.Epochs}");
+                $"{p.Name}-{baseline.Name}-{TrainCommand.SafeName(dataName)}-{p.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? "all"}x{p.Epochs}");
 
             TorchRuntime.Initialize();
             var source = TrainingData.For(dataName, baseline, p);

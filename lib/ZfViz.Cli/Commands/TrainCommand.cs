@@ -84,7 +84,7 @@ public static class TrainCommand
         return cmd;
     }
 
-    static string SafeName(string name) =>
+    internal static string SafeName(string name) =>
         new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
     /// <summary>Applies --conv-filters / --fc to a preset; the result is validated (an impossible chain fails naming the layer).</summary>
