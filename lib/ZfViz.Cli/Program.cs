@@ -5,6 +5,7 @@ using ZfViz.Cli.Commands;
 var root = new RootCommand("ZFViz: reproduce Zeiler & Fergus 2014 (deconvnet, top-9 projections, invariance, occlusion, ...)");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(FixTorchCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());

@@ -14,6 +14,11 @@ public static class CliRunner
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine($"zfviz: error: {e.Describe()}");
+            return BadInput;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"zfviz: error: {e.Message}");

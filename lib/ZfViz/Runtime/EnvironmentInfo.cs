@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
+using ZfViz.Runtime.Numerics;
 using ZfViz.Setup;
 
 namespace ZfViz.Runtime;
@@ -9,13 +10,13 @@ namespace ZfViz.Runtime;
 public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
-    string? RepoRoot, string TorchFix, string? TorchError)
+    string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, string NumericsFile)
 {
     /// <summary>Collects the facts. Torch start-up failures are reported in <see cref="TorchError"/>, not thrown.</summary>
     public static EnvironmentInfo Collect()
     {
         string deviceName = "?", error = "";
-        bool cuda = false;
+        bool cuda = false, loadFailed = false;
         int threads = 0;
         try
         {
@@ -24,8 +25,13 @@ public sealed record EnvironmentInfo(
             cuda = torch.cuda.is_available();
             threads = TorchRuntime.Threads;
         }
+        catch (UserInputException e) // a numerics verdict that stops, or a bad settings file: not a load failure
+        {
+            error = e.Describe();
+        }
         catch (Exception e)
         {
+            loadFailed = true;
             error = (e.InnerException ?? e).Message.Split('\n')[0] + " Run ./setup.sh (it applies the TorchSharp fix) and see README.";
         }
 
@@ -36,7 +42,7 @@ public sealed record EnvironmentInfo(
         var lib = TorchNativeFix.FindSystemLibStdCxx();
         var fix = lib is null ? "not applicable (no system libstdc++ found)"
             : TorchNativeFix.IsNeeded(lib)
-                ? error.Length == 0
+                ? !loadFailed
                     ? $"applied ({lib} lacks {TorchNativeFix.RequiredVersion}; TorchSharp's requirement is marked weak)"
                     : $"needed ({lib} lacks {TorchNativeFix.RequiredVersion}): run ./setup.sh"
             : $"not needed ({lib} has {TorchNativeFix.RequiredVersion})";
@@ -44,7 +50,9 @@ public sealed record EnvironmentInfo(
         return new EnvironmentInfo(
             Version(typeof(EnvironmentInfo).Assembly), RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription,
             Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
-            ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error);
+            ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error,
+            NumericsGuard.Status?.Verdict ?? "not applied (libtorch did not start)",
+            NumericsGuard.Status?.Isa, NumericsSettings.DefaultPath);
     }
 
     static string Version(Assembly a) =>
@@ -66,6 +74,8 @@ public sealed record EnvironmentInfo(
         yield return ("models", ModelsRoot + $"  (${ZfVizPaths.ModelsVariable})");
         yield return ("repository", RepoRoot ?? "not found");
         yield return ("libstdc++ fix", TorchFix);
+        yield return ("numerics", Numerics);
+        yield return ("numerics file", NumericsFile + $"  (${NumericsSettings.FileVariable}; rewrite with zfviz doctor)");
         if (TorchError is not null) yield return ("torch error", TorchError);
     }
 }

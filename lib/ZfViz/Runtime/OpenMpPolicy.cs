@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ZfViz.Runtime;
 
 /// <summary>
@@ -13,16 +11,9 @@ public static class OpenMpPolicy
 {
     public const string Variable = "OMP_WAIT_POLICY";
 
-    [DllImport("libc", EntryPoint = "setenv", SetLastError = true)]
-    static extern int SetEnv(string name, string value, int overwrite);
-
     public static void PreferPassiveWait()
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))) return;
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-        {
-            try { SetEnv(Variable, "PASSIVE", 0); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
-        }
-        Environment.SetEnvironmentVariable(Variable, "PASSIVE");
+        NativeEnvironment.Set(Variable, "PASSIVE");
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using ZfViz.Runtime.Numerics;
 
 namespace ZfViz.Runtime;
 
@@ -7,6 +8,8 @@ namespace ZfViz.Runtime;
 /// process or notebook kernel (a first call into torch.nn fails to find LibTorchSharp), so every entry point calls
 /// <see cref="Initialize"/> first. Device: $ZFVIZ_DEVICE (cpu | cuda | auto), default auto = CUDA when this build
 /// uses the CUDA libtorch and a GPU is present. Threads: $ZFVIZ_THREADS, default libtorch's choice (one per core).
+/// Before libtorch loads it applies this machine's numerics verdict (<see cref="NumericsGuard"/>: a oneDNN ISA cap
+/// where libtorch's default convolutions are wrong on this CPU) and OpenMP's passive wait.
 /// </summary>
 public static class TorchRuntime
 {
@@ -39,6 +42,7 @@ public static class TorchRuntime
                 throw new InvalidOperationException(
                     "CUDA was requested but this build uses the CPU libtorch. Rebuild with: ZFVIZ_TORCH=cuda ./setup.sh");
 
+            NumericsGuard.Apply(); // before libtorch loads: CPU convolutions run on every build
             OpenMpPolicy.PreferPassiveWait(); // before libtorch loads; see OpenMpPolicy
             var type = Backend == "cuda" && want != "cpu" ? DeviceType.CUDA : DeviceType.CPU;
             torch.InitializeDeviceType(type);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ZfViz.Runtime.Numerics;
+
+/// <summary>
+/// Checks this process's libtorch convolutions against float64. float64 convolutions do not go through oneDNN, so
+/// they are an independent reference for the float32 (and bfloat16) kernels that oneDNN picks for this CPU and its
+/// ISA cap. Runs the forward, the input gradient, the weight gradient and the transposed convolution (the deconvnet's
+/// reverse step) on <see cref="Cases"/>, several times each, because wrong kernels read uninitialised memory and
+/// are wrong by different amounts on every call. Also times a small training step, for the cost of a cap.
+/// Call it in a process whose oneDNN ISA was set before libtorch loaded (zfviz doctor runs one child per setting).
+/// </summary>
+public static class NumericsProbe
+{
+    /// <summary>Largest error of a float32 kernel, relative to the reference's largest magnitude. Right kernels: ~1e-6.</summary>
+    public const double Float32Tolerance = 1e-4;
+
+    /// <summary>bfloat16 keeps 8 significant bits (0.4 %); with float32 accumulation sums stay near 1 % of their scale.</summary>
+    public const double BFloat16Tolerance = 3e-2;
+
+    /// <summary>
+    /// Channel counts that are and are not multiples of 16 (oneDNN 3.7.1's AVX2/AVX-512 kernels fail on the latter on
+    /// some CPUs), the presets' own shapes, and a what-if network's. Small images keep the check to seconds.
+    /// </summary>
+    public static IReadOnlyList<ConvCase> Cases { get; } =
+    [
+        new(3, 6, 5, 1, 2, 12), new(3, 20, 5, 1, 2, 12), new(3, 50, 5, 1, 2, 12),
+        new(48, 100, 3, 1, 1, 9), new(100, 60, 3, 1, 1, 9), new(64, 70, 3, 1, 1, 9),
+        new(100, 37, 3, 1, 1, 9), new(37, 10, 3, 1, 1, 9), new(10, 70, 3, 1, 1, 9), new(70, 24, 3, 1, 1, 9),
+        new(3, 16, 5, 1, 2, 12), new(64, 64, 3, 1, 1, 9),
+        new(3, 96, 7, 2, 1, 27), new(96, 256, 5, 2, 0, 13), new(256, 384, 3, 1, 1, 6), new(384, 256, 3, 1, 1, 6),
+    ];
+
+    const int Batch = 4;
+    const int Repeats = 2;
+
+    public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true)
+    {
+        using var _ = torch.no_grad(); // gradients below are computed with autograd.grad inside enable_grad scopes
+        var generator = new Generator(20141112);
+        var float32 = Cases.Select(c => Check(c, ScalarType.Float32, generator)).ToList();
+        var bfloat16 = includeBFloat16 ? Cases.Select(c => Check(c, ScalarType.BFloat16, generator)).ToList() : null;
+        var stepMs = timeStep ? TimeTrainingStep() : (double?)null;
+        return new NumericsProbeResult(isa, float32, bfloat16, stepMs, Bf16Hardware.Supported);
+    }
+
+    /// <summary>Worst relative error of each quantity over <see cref="Repeats"/> fresh random draws.</summary>
+    static ConvCaseResult Check(ConvCase c, ScalarType type, Generator generator)
+    {
+        double fwd = 0, gin = 0, gw = 0, tr = 0;
+        for (var r = 0; r < Repeats; r++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = torch.randn([Batch, c.InChannels, c.Size, c.Size], ScalarType.Float64, generator: generator);
+            var w = torch.randn([c.OutChannels, c.InChannels, c.Kernel, c.Kernel], ScalarType.Float64, generator: generator);
+            var b = torch.randn([c.OutChannels], ScalarType.Float64, generator: generator);
+            var (yRef, gxRef, gwRef, upstream) = ConvWithGradients(x, w, b, c, null);
+            var (y, gx, gwt, _) = ConvWithGradients(x.to(type), w.to(type), b.to(type), c, upstream.to(type));
+            fwd = Math.Max(fwd, RelativeError(yRef, y));
+            gin = Math.Max(gin, RelativeError(gxRef, gx));
+            gw = Math.Max(gw, RelativeError(gwRef, gwt));
+            // The deconvnet's reverse step: a transposed convolution of a map-sized signal with the same filters.
+            var trRef = nn.functional.conv_transpose2d(upstream, w, null, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding]);
+            var trOut = nn.functional.conv_transpose2d(upstream.to(type), w.to(type), null, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding]);
+            tr = Math.Max(tr, RelativeError(trRef, trOut));
+        }
+        var tolerance = type == ScalarType.Float32 ? Float32Tolerance : BFloat16Tolerance;
+        var pass = new[] { fwd, gin, gw, tr }.All(e => e <= tolerance);
+        return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass);
+    }
+
+    static (Tensor Y, Tensor GradInput, Tensor GradWeight, Tensor Upstream) ConvWithGradients(
+        Tensor x, Tensor w, Tensor b, ConvCase c, Tensor? upstream)
+    {
+        using var grad = torch.enable_grad();
+        x = x.detach().requires_grad_(true);
+        w = w.detach().requires_grad_(true);
+        var y = nn.functional.conv2d(x, w, b, strides: [c.Stride], padding: [c.Padding]);
+        upstream ??= torch.randn(y.shape, ScalarType.Float64, generator: new Generator((ulong)(uint)c.GetHashCode()));
+        var grads = torch.autograd.grad([y], [x, w], [upstream]);
+        return (y.detach(), grads[0], grads[1], upstream);
+    }
+
+    /// <summary>max |actual - expected| / max |expected|, in float64; NaN or infinite values count as infinitely wrong.</summary>
+    public static double RelativeError(Tensor expected, Tensor actual)
+    {
+        using var e = expected.to(ScalarType.Float64);
+        using var a = actual.to(ScalarType.Float64);
+        using var finite = a.isfinite().all();
+        if (!finite.item<bool>()) return double.PositiveInfinity;
+        using var diff = (a - e).abs_().max();
+        using var scale = e.abs().max();
+        var s = scale.item<double>();
+        return s == 0 ? diff.item<double>() : diff.item<double>() / s;
+    }
+
+    /// <summary>
+    /// Milliseconds for forward + backward of a CIFAR-scale ZFNet conv stack (batch 16, float32): what a cap costs.
+    /// Median of three after one warm-up.
+    /// </summary>
+    static double TimeTrainingStep()
+    {
+        var generator = new Generator(7);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn([16, 3, 32, 32], generator: generator);
+        (long Out, long In, int K, int Pad, bool Pool)[] layers =
+            [(96, 3, 5, 2, true), (256, 96, 5, 2, true), (384, 256, 3, 1, false), (384, 384, 3, 1, false), (256, 384, 3, 1, true)];
+        var weights = layers.Select(l => (torch.randn([l.Out, l.In, l.K, l.K], generator: generator) * 0.05f).requires_grad_(true)).ToList();
+        var times = new List<double>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var step = torch.NewDisposeScope();
+            using var grad = torch.enable_grad();
+            var sw = Stopwatch.StartNew();
+            var h = x;
+            for (var l = 0; l < layers.Length; l++)
+            {
+                h = nn.functional.relu(nn.functional.conv2d(h, weights[l], padding: [layers[l].Pad]));
+                if (layers[l].Pool) h = nn.functional.max_pool2d(h, 3, 2, 1);
+            }
+            var loss = h.square().mean();
+            torch.autograd.grad([loss], weights);
+            if (i >= 1) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace ZfViz.Runtime.Numerics;
+
+/// <summary>What one probe process measured under one oneDNN ISA setting ("ALL" = no cap).</summary>
+public sealed record NumericsProbeResult(
+    string Isa, IReadOnlyList<ConvCaseResult> Float32, IReadOnlyList<ConvCaseResult>? BFloat16, double? StepMilliseconds,
+    bool BFloat16Hardware)
+{
+    public bool Float32Ok => Float32.All(c => c.Pass);
+    public bool BFloat16Ok => BFloat16 is { Count: > 0 } b && b.All(c => c.Pass);
+
+    /// <summary>The worst float32 case, e.g. "3->6 5x5/1 at 12x12: input gradient 0.27".</summary>
+    public string WorstFloat32 => Worst(Float32);
+    public string WorstBFloat16 => BFloat16 is null ? "not checked" : Worst(BFloat16);
+
+    static string Worst(IReadOnlyList<ConvCaseResult> cases)
+    {
+        var worst = cases.MaxBy(c => c.Worst)!;
+        return $"{worst.Case}: {worst.WorstPart()}";
+    }
+
+    public static string Format(double relativeError) =>
+        double.IsInfinity(relativeError) ? "NaN/Inf" : relativeError.ToString("0.#e+0", CultureInfo.InvariantCulture);
+}

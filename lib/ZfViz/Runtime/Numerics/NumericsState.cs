@@ -1,0 +1,14 @@
+namespace ZfViz.Runtime.Numerics;
+
+/// <summary>What the numerics guard did in this process.</summary>
+public enum NumericsState
+{
+    /// <summary>The doctor found libtorch's default kernels right on this CPU: nothing to cap.</summary>
+    DefaultVerified,
+    /// <summary>The default kernels were wrong here; oneDNN is capped at a checked ISA.</summary>
+    Capped,
+    /// <summary>ONEDNN_MAX_CPU_ISA was set in the environment, which overrides the settings file.</summary>
+    Overridden,
+    /// <summary>No verdict for this machine (no settings file, and no zfviz program to run the check with).</summary>
+    Unchecked,
+}
