@@ -6,4 +6,7 @@ $torch = if ($env:ZFVIZ_TORCH) { $env:ZFVIZ_TORCH } else { 'cpu' }
 dotnet tool restore
 dotnet build Notebooks.sln -c Release -p:ZfVizTorch=$torch -nologo -v:quiet
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+# Numerics check: stops set-up if no oneDNN setting gives right convolutions on this CPU (README, Troubleshooting).
+dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll doctor
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll info

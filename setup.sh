@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ZFViz set-up: takes a machine with the .NET 10 SDK to a working install. Safe to run again (a second run changes nothing).
 #   restore + build (Release) -> pinned local .NET tools (dotnet-repl) -> TorchSharp libstdc++ fix where needed
-#   -> data sets (data-scripts/fetch-all.sh; offline: ZFVIZ_DATA_MIRROR=/path/to/mirror) -> `zfviz info`.
+#   -> numerics check (zfviz doctor: a oneDNN ISA cap where this CPU's default convolutions are wrong) -> data sets (data-scripts/fetch-all.sh; offline: ZFVIZ_DATA_MIRROR=/path/to/mirror) -> `zfviz info`.
 # Options (environment): ZFVIZ_TORCH=cpu|cuda (libtorch flavour, default cpu), ZFVIZ_SKIP_DATA=1 (no data step).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,6 +26,10 @@ zfviz=(dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll)
 
 step "TorchSharp native library check (libstdc++ GLIBCXX_3.4.32)"
 "${zfviz[@]}" fix-torch
+
+step "numerics check (zfviz doctor): this CPU's convolutions against float64"
+# Stops set-up (exit 1) if no oneDNN setting gives right convolutions here; see README "Troubleshooting".
+"${zfviz[@]}" doctor
 
 if [ "${ZFVIZ_SKIP_DATA:-0}" != 1 ] && [ -x data-scripts/fetch-all.sh ]; then
   step "data sets"
