@@ -30,6 +30,8 @@ public static class Datasets
             "fetch-voc2012.sh", null, 3, ImageNetStyle: true, MultiLabel: true),
         new("imagenette", "Imagenette: 10 easy ImageNet classes (fast.ai)", Imagenette.Splits,
             "fetch-imagenette.sh", null, 3, ImageNetStyle: true),
+        new("imagenet", "ILSVRC-2012: your own copy, train/<wnid>/ and val/ (linked, not downloaded)", ImageNetFolder.Splits,
+            "fetch-imagenet.sh --from DIR", null, 3, ImageNetStyle: true),
     ];
 
     public static DatasetInfo Find(string name) =>
@@ -137,6 +139,7 @@ public static class Datasets
         "caltech101" => Caltech.Load101(folder, prep),
         "caltech256" => Caltech.Load256(folder, prep),
         "imagenette" => Imagenette.Load(folder, split, prep),
+        "imagenet" => ImageNetFolder.Load(folder, split, prep),
         _ => throw new NotSupportedException($"No loader for {info.Name}."),
     };
 
@@ -152,6 +155,7 @@ public static class Datasets
             case "caltech101": return Tree(Caltech.Root101(folder));
             case "caltech256": return Tree(Caltech.Root256(folder));
             case "imagenette": return Imagenette.VariantRoot(folder) is null ? [] : Tree(Imagenette.SplitRoot(folder, split));
+            case "imagenet": return ImageNetFolder.Scan(folder, split).Files;
             case "voc2012":
                 var main = Path.Combine(Voc.Root(folder), "ImageSets", "Main");
                 var lists = Directory.Exists(main) ? Directory.EnumerateFiles(main, $"*_{split}.txt") : [];
@@ -239,6 +243,13 @@ public static class Datasets
             case "caltech101": return FromScan(split, Caltech.Root101(folder), Caltech.Options101);
             case "caltech256": return FromScan(split, Caltech.Root256(folder), Caltech.Options256);
             case "imagenette": return FromScan(split, Imagenette.SplitRoot(folder, split), Imagenette.FolderOptions);
+            case "imagenet":
+            {
+                var (_, labels, synsets) = ImageNetFolder.Scan(folder, split);
+                var counts = new long[synsets.Count];
+                foreach (var l in labels) counts[l]++;
+                return FromCounts(split, synsets, counts);
+            }
             case "voc2012":
             {
                 var (ids, marks) = Voc.ReadSplit(Voc.Root(folder), split);

@@ -34,5 +34,17 @@ public sealed record Profile(string Name, string Description, int? TrainImages, 
         return string.IsNullOrEmpty(getEnv("CI")) ? Course : Quick;
     }
 
+    /// <summary>
+    /// The value for this profile: each size a notebook or command uses lives in one call, e.g.
+    /// <c>zf.Profile.Pick(quick: 500, course: 10_000, paper: 50_000)</c>, instead of a test of the profile's name.
+    /// </summary>
+    public T Pick<T>(T quick, T course, T paper) => Name switch
+    {
+        "quick" => quick,
+        "course" => course,
+        "paper" => paper,
+        _ => throw new InvalidOperationException($"profile '{Name}' has no case in Pick"),
+    };
+
     public override string ToString() => $"{Name} ({Description})";
 }

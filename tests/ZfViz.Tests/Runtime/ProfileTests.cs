@@ -36,4 +36,13 @@ public class ProfileTests
         Assert.Null(Profile.Paper.TrainImages);
         Assert.True(Profile.Quick.Epochs <= Profile.Course.Epochs && Profile.Course.Epochs <= Profile.Paper.Epochs);
     }
+
+    [Fact]
+    public void PickReturnsTheValueOfEachProfile()
+    {
+        Assert.Equal(500, Profile.Quick.Pick(quick: 500, course: 10_000, paper: 50_000));
+        Assert.Equal(10_000, Profile.Course.Pick(quick: 500, course: 10_000, paper: 50_000));
+        Assert.Equal("zfnet", Profile.Paper.Pick(quick: "zfnet-cifar", course: "zfnet-cifar", paper: "zfnet"));
+        Assert.All(Profile.All, p => Assert.Equal(p.Name, p.Pick("quick", "course", "paper")));
+    }
 }
