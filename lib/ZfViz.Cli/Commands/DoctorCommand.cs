@@ -27,7 +27,7 @@ public static class DoctorCommand
     static int Probe()
     {
         TorchRuntime.Initialize("cpu");
-        var isa = Environment.GetEnvironmentVariable(NumericsDoctor.IsaVariable) is { Length: > 0 } v ? v : NumericsDoctor.NoCap;
+        var isa = Environment.GetEnvironmentVariable(NumericsDoctor.IsaVariable) is { Length: > 0 } v ? v : NumericsDoctor.NoCap; // padding: $ZFVIZ_CONV_PADDING
         Console.WriteLine(NumericsDoctor.ProbeJson(NumericsProbe.Run(isa)));
         return 0;
     }
@@ -39,16 +39,16 @@ public static class DoctorCommand
         Console.Error.WriteLine($"doctor: checking convolutions (forward, input and weight gradients, transposed) in float32 and bfloat16 " +
                                 $"against float64 on {NumericsProbe.Cases.Count} shapes, one child process per oneDNN setting");
         var settings = NumericsDoctor.Check(cli, r => Console.Error.WriteLine(
-            $"doctor: {NumericsDoctor.IsaVariable}={r.Isa,-12} float32 {(r.Float32Ok ? "right" : "WRONG"),-5} (worst {r.WorstFloat32}); " +
+            $"doctor: {r.Setting,-18} float32 {(r.Float32Ok ? "right" : "WRONG"),-5} (worst {r.WorstFloat32}); " +
             $"bfloat16 {(r.BFloat16Ok ? "right" : "wrong")} (worst {r.WorstBFloat16}); training step {r.StepMilliseconds:0} ms"));
         settings.Save(path);
         if (json)
             Console.WriteLine(File.ReadAllText(path).TrimEnd());
         else
         {
-            Console.WriteLine($"{"setting",-14} {"float32",-8} {"worst float32 error",-48} {"bfloat16",-9} {"step ms",8}");
+            Console.WriteLine($"{"setting",-18} {"float32",-8} {"worst float32 error",-48} {"bfloat16",-9} {"step ms",8}");
             foreach (var t in settings.Tried)
-                Console.WriteLine($"{t.Isa,-14} {(t.Float32Ok ? "right" : "WRONG"),-8} {t.WorstFloat32,-48} {(t.BFloat16Ok ? "right" : "wrong"),-9} {t.StepMilliseconds,8:0}");
+                Console.WriteLine($"{t.Isa,-18} {(t.Float32Ok ? "right" : "WRONG"),-8} {t.WorstFloat32,-48} {(t.BFloat16Ok ? "right" : "wrong"),-9} {t.StepMilliseconds,8:0}");
         }
         if (!settings.Float32Verified)
         {
@@ -57,13 +57,13 @@ public static class DoctorCommand
             Console.Error.WriteLine($"doctor: verdict saved to {path}");
             return 1;
         }
-        var status = settings.OnednnMaxCpuIsa is { } isa
-            ? new NumericsStatus(NumericsState.Capped, isa, settings, path)
-            : new NumericsStatus(NumericsState.DefaultVerified, null, settings, path);
+        var status = settings.OnednnMaxCpuIsa is null && !settings.PadChannels
+            ? new NumericsStatus(NumericsState.DefaultVerified, null, false, settings, path)
+            : new NumericsStatus(NumericsState.Guarded, settings.OnednnMaxCpuIsa, settings.PadChannels, settings, path);
         Console.Error.WriteLine($"doctor: {status.Verdict}");
         Console.Error.WriteLine($"doctor: bfloat16 convolutions under this setting: {(settings.BFloat16Verified ? "right" : "not right")}" +
                                 $" ({(settings.BFloat16Hardware ? "" : "no ")}bfloat16 hardware)");
-        Console.Error.WriteLine($"doctor: verdict saved to {path}; {NumericsDoctor.IsaVariable} in the environment overrides it");
+        Console.Error.WriteLine($"doctor: verdict saved to {path}; {NumericsDoctor.IsaVariable} or {ConvChannelPadding.Variable} in the environment overrides it");
         return 0;
     }
 }

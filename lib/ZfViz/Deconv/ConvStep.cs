@@ -1,3 +1,4 @@
+using ZfViz.Runtime.Numerics;
 using static TorchSharp.torch;
 
 namespace ZfViz.Deconv;
@@ -34,7 +35,7 @@ public sealed class ConvStep : DeconvStep
         if (x.shape[1] != InChannels)
             throw new ArgumentException($"conv expects {InChannels} input channels; got {x.shape[1]}.");
         var g = Geometry;
-        var y = nn.functional.conv2d(x, Weight, Bias, strides: [g.StrideY, g.StrideX], padding: [g.PadY, g.PadX], groups: Groups);
+        var y = ConvChannelPadding.Conv2d(x, Weight, Bias, [g.StrideY, g.StrideX], [g.PadY, g.PadX], Groups);
         trace.OutputHeight = (int)y.shape[2];
         trace.OutputWidth = (int)y.shape[3];
         return y;
@@ -44,7 +45,7 @@ public sealed class ConvStep : DeconvStep
     {
         var g = Geometry;
         // Padding 0: the full transposed convolution of the window; its top-left sits at top*stride - pad on the input.
-        var y = nn.functional.conv_transpose2d(signal.Values, Weight, null, strides: [g.StrideY, g.StrideX], padding: [0, 0], groups: Groups);
+        var y = ConvChannelPadding.ConvTranspose2d(signal.Values, Weight, [g.StrideY, g.StrideX], [0, 0], groups: Groups);
         return Shift(signal, y, trace);
     }
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using ZfViz.Runtime.Numerics;
 
 namespace ZfViz.Models;
 
@@ -74,10 +75,21 @@ public sealed class ConvNet : Module<Tensor, Tensor>
         foreach (var (name, block) in blocks)
         {
             if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
-            x = block.forward(x);
+            x = RunBlock(block, x);
         }
         return x;
     }
+
+    /// <summary>A block's sub-modules in order; convolutions go through <see cref="ConvChannelPadding"/> (the numerics guard).</summary>
+    static Tensor RunBlock(Sequential block, Tensor x)
+    {
+        if (!ConvChannelPadding.Enabled) return block.forward(x);
+        foreach (var (_, module) in block.named_children()) x = RunModule(module, x);
+        return x;
+    }
+
+    static Tensor RunModule(nn.Module module, Tensor x) =>
+        module is Conv2d conv ? ConvChannelPadding.Conv2d(conv, x) : ((Module<Tensor, Tensor>)module).forward(x);
 
     /// <summary>
     /// Forward pass that keeps every intermediate activation. Keys: "conv1.conv", "conv1.relu", "conv1.pool",
@@ -94,7 +106,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
             if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
             foreach (var (sub, module) in block.named_children())
             {
-                x = ((Module<Tensor, Tensor>)module).forward(x);
+                x = RunModule(module, x);
                 result[$"{name}.{sub}"] = x;
             }
             result[name] = x;
@@ -112,7 +124,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
             on |= name == fromBlock;
             if (!on) continue;
             if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
-            x = block.forward(x);
+            x = RunBlock(block, x);
         }
         if (!on) throw new ArgumentException($"{Config.Name} has no block '{fromBlock}'; it has {string.Join(", ", BlockNames)}.");
         return x;

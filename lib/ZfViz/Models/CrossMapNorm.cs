@@ -1,3 +1,4 @@
+using ZfViz.Runtime.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         if (x.shape[1] != channels) throw new ArgumentException($"CrossMapNorm was built for {channels} maps; got {x.shape[1]}.");
         using var scope = NewDisposeScope();
         var w = band.to(x.dtype, x.device);
-        var sums = nn.functional.conv2d(x * x, w);
+        var sums = ConvChannelPadding.Conv2d(x * x, w, null, [1, 1], [0, 0]);
         var div = sums.mul(alphaOverN).add_(k).pow_(beta);
         return (x / div).MoveToOuterDisposeScope();
     }

@@ -10,7 +10,7 @@ namespace ZfViz.Runtime;
 public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
-    string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, string NumericsFile)
+    string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, bool ConvChannelPadding, string NumericsFile)
 {
     /// <summary>Collects the facts. Torch start-up failures are reported in <see cref="TorchError"/>, not thrown.</summary>
     public static EnvironmentInfo Collect()
@@ -52,7 +52,7 @@ public sealed record EnvironmentInfo(
             Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
             ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error,
             NumericsGuard.Status?.Verdict ?? "not applied (libtorch did not start)",
-            NumericsGuard.Status?.Isa, NumericsSettings.DefaultPath);
+            NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath);
     }
 
     static string Version(Assembly a) =>

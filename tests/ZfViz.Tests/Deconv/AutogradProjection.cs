@@ -32,6 +32,9 @@ static class AutogradProjection
                         x = DeconvRelu.apply(x);
                         if (l == layer) return x;
                         break;
+                    case Conv2d conv: // the guarded convolution, as the models run it (see ConvChannelPadding)
+                        x = ZfViz.Runtime.Numerics.ConvChannelPadding.Conv2d(conv, x);
+                        break;
                     case LocalResponseNorm or ZfViz.Models.CrossMapNorm:
                         x = x + (((nn.Module<Tensor, Tensor>)m).call(x) - x).detach();
                         break;

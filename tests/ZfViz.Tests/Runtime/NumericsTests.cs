@@ -18,12 +18,12 @@ public class NumericsTests
         return Path.Combine(dir, name);
     }
 
-    static NumericsSettings Verdict(string? isa, bool float32 = true, string? cpu = null) => new(
-        NumericsSettings.CurrentFormat, isa, float32, false, false, cpu ?? NumericsDoctor.CpuIdentity(), NumericsDoctor.TorchSharpVersion,
-        DateTimeOffset.UtcNow, 100, isa is null ? 100 : 140,
+    static NumericsSettings Verdict(string? isa, bool float32 = true, string? cpu = null, bool pad = false) => new(
+        NumericsSettings.CurrentFormat, isa, pad, float32, false, false, cpu ?? NumericsDoctor.CpuIdentity(), NumericsDoctor.TorchSharpVersion,
+        DateTimeOffset.UtcNow, 100, isa is null && !pad ? 100 : 140,
         [
-            new NumericsTrial(NumericsDoctor.NoCap, isa is null && float32, false, "3->6 5x5/1 at 12x12: input gradient 2.7e-1", "n/a", 100),
-            .. isa is null ? Array.Empty<NumericsTrial>() : [new NumericsTrial(isa, float32, false, "3->6 5x5/1 at 12x12: forward 3e-7", "n/a", 140)],
+            new NumericsTrial(NumericsDoctor.NoCap, isa is null && !pad && float32, false, "3->6 5x5/1 at 12x12: input gradient 2.7e-1", "n/a", 100),
+            .. isa is null && !pad ? Array.Empty<NumericsTrial>() : [new NumericsTrial(isa ?? NumericsDoctor.NoCap, float32, false, "3->6 5x5/1 at 12x12: forward 3e-7", "n/a", 140)],
         ]);
 
     [Fact]
@@ -63,8 +63,8 @@ public class NumericsTests
     [Theory]
     [InlineData("{ not json", "not a valid numerics settings file")]
     [InlineData("[]", "not a valid numerics settings file")]
-    [InlineData("{\"format\": 1}", "missing fields")]
-    [InlineData("{\"format\": 9, \"cpu\": \"x\", \"torchsharp\": \"y\", \"tried\": []}", "format 1")]
+    [InlineData("{\"format\": 2}", "missing fields")]
+    [InlineData("{\"format\": 9, \"cpu\": \"x\", \"torchsharp\": \"y\", \"tried\": []}", "format 2")]
     public void BadSettingsFilesAreClearErrorsNamingTheFile(string text, string expected)
     {
         var path = TempFile("numerics.json");
@@ -107,6 +107,50 @@ public class NumericsTests
     }
 
     [Fact]
+    public void AChildProcessPadsChannelsWhereItsSettingsFileSaysSo()
+    {
+        var path = TempFile("numerics.json");
+        Verdict(null, pad: true).Save(path);
+        var info = InfoWith(path);
+        Assert.True(info.GetProperty("conv_channel_padding").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, info.GetProperty("onednn_max_cpu_isa").ValueKind);
+        Assert.StartsWith("guarded: odd channel counts padded to multiples of 16", info.GetProperty("numerics").GetString());
+    }
+
+    [Fact]
+    public void ABadPaddingVariableIsAnErrorNamingIt()
+    {
+        var path = TempFile("numerics.json");
+        Verdict(null).Save(path);
+        var info = InfoWith(path, new Dictionary<string, string> { [ConvChannelPadding.Variable] = "yes" });
+        Assert.Contains("$ZFVIZ_CONV_PADDING: must be 1", info.GetProperty("torch_error").GetString());
+    }
+
+    [Theory]
+    [InlineData(3, 6, 5, 1, 2)]
+    [InlineData(100, 60, 3, 1, 1)]
+    [InlineData(37, 10, 3, 2, 0)]
+    [InlineData(70, 70, 1, 1, 0)]
+    [InlineData(64, 96, 3, 1, 1)] // multiples of 16: nothing to pad
+    public void PaddedConvolutionsEqualPlainOnesInFloat64(int cin, int cout, int k, int stride, int pad)
+    {
+        // float64 does not go through oneDNN, so this checks the padding arithmetic alone (zero maps, zero filters, slicing).
+        var g = new torch.Generator(5);
+        using var x = torch.randn([2, cin, 11, 11], torch.ScalarType.Float64, generator: g);
+        using var w = torch.randn([cout, cin, k, k], torch.ScalarType.Float64, generator: g);
+        using var b = torch.randn([cout], torch.ScalarType.Float64, generator: g);
+        using var plain = torch.nn.functional.conv2d(x, w, b, strides: [stride, stride], padding: [pad, pad]);
+        using var padded = ConvChannelPadding.Conv2d(x, w, b, [stride, stride], [pad, pad], pad: true);
+        Assert.Equal(plain.shape, padded.shape);
+        Assert.True(plain.allclose(padded, 1e-12, 1e-12));
+        using var plainT = torch.nn.functional.conv_transpose2d(plain, w, null, strides: [stride, stride], padding: [pad, pad]);
+        using var paddedT = ConvChannelPadding.ConvTranspose2d(plain, w, [stride, stride], [pad, pad], pad: true);
+        Assert.Equal(plainT.shape, paddedT.shape);
+        Assert.True(plainT.allclose(paddedT, 1e-12, 1e-12));
+        Assert.Equal(cin <= 4 || cin % 16 == 0 ? cin : (cin + 15) / 16 * 16, ConvChannelPadding.Padded(cin));
+    }
+
+    [Fact]
     public void AChildProcessAppliesNoCapWhereTheDefaultWasRight()
     {
         var path = TempFile("numerics.json");
@@ -123,7 +167,7 @@ public class NumericsTests
         Verdict("SSE41").Save(path);
         var info = InfoWith(path, new Dictionary<string, string> { [NumericsDoctor.IsaVariable] = "AVX2" });
         Assert.Equal("AVX2", info.GetProperty("onednn_max_cpu_isa").GetString());
-        Assert.StartsWith("ONEDNN_MAX_CPU_ISA=AVX2 from the environment", info.GetProperty("numerics").GetString());
+        Assert.StartsWith("ONEDNN_MAX_CPU_ISA=AVX2, channel padding off, from the environment", info.GetProperty("numerics").GetString());
     }
 
     [Fact]

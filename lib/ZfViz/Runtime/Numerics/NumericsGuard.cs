@@ -2,7 +2,8 @@ namespace ZfViz.Runtime.Numerics;
 
 /// <summary>
 /// Applies this machine's numerics verdict before libtorch loads: TorchRuntime.Initialize calls <see cref="Apply"/>
-/// first in every process and notebook kernel. ONEDNN_MAX_CPU_ISA in the environment overrides the verdict. Where there
+/// first in every process and notebook kernel. ONEDNN_MAX_CPU_ISA or ZFVIZ_CONV_PADDING in the environment overrides
+/// the verdict (either one set: the other takes its default, no cap or no padding). Where there
 /// is no verdict for this CPU and libtorch yet, it runs the check once (in child processes) and saves it.
 /// </summary>
 public static class NumericsGuard
@@ -13,8 +14,19 @@ public static class NumericsGuard
     public static NumericsStatus Apply()
     {
         var path = NumericsSettings.DefaultPath;
-        if (Environment.GetEnvironmentVariable(NumericsDoctor.IsaVariable) is { Length: > 0 } set)
-            return Status = new NumericsStatus(NumericsState.Overridden, set, null, path);
+        var isaSet = Environment.GetEnvironmentVariable(NumericsDoctor.IsaVariable) is { Length: > 0 } i ? i : null;
+        var padSet = Environment.GetEnvironmentVariable(ConvChannelPadding.Variable) switch
+        {
+            null or "" => (bool?)null,
+            "1" => true,
+            "0" => false,
+            var other => throw new UserInputException($"must be 1 (pad odd channel counts) or 0, not '{other}'.", "$" + ConvChannelPadding.Variable),
+        };
+        if (isaSet is not null || padSet is not null)
+        {
+            ConvChannelPadding.Enabled = padSet ?? false;
+            return Status = new NumericsStatus(NumericsState.Overridden, isaSet, ConvChannelPadding.Enabled, null, path);
+        }
 
         var settings = NumericsSettings.Load(path);
         if (settings is null || !settings.IsFor(NumericsDoctor.CpuIdentity(), NumericsDoctor.TorchSharpVersion))
@@ -22,7 +34,7 @@ public static class NumericsGuard
             if (NumericsDoctor.FindCli() is not { } cli)
             {
                 Console.Error.WriteLine($"zfviz: warning: this CPU's convolutions are not checked ({path} has no verdict for it). Run 'zfviz doctor'.");
-                return Status = new NumericsStatus(NumericsState.Unchecked, null, null, path);
+                return Status = new NumericsStatus(NumericsState.Unchecked, null, false, null, path);
             }
             Console.Error.WriteLine(
                 $"zfviz: checking this CPU's convolutions against float64 once ('zfviz doctor'; the verdict goes to {path})...");
@@ -34,11 +46,10 @@ public static class NumericsGuard
             }
         }
         if (!settings.Float32Verified) throw new UnsafeNumericsException(settings, path);
-        if (settings.OnednnMaxCpuIsa is { } isa)
-        {
-            NativeEnvironment.Set(NumericsDoctor.IsaVariable, isa);
-            return Status = new NumericsStatus(NumericsState.Capped, isa, settings, path);
-        }
-        return Status = new NumericsStatus(NumericsState.DefaultVerified, null, settings, path);
+        if (settings.OnednnMaxCpuIsa is { } isa) NativeEnvironment.Set(NumericsDoctor.IsaVariable, isa);
+        ConvChannelPadding.Enabled = settings.PadChannels;
+        return Status = settings.OnednnMaxCpuIsa is null && !settings.PadChannels
+            ? new NumericsStatus(NumericsState.DefaultVerified, null, false, settings, path)
+            : new NumericsStatus(NumericsState.Guarded, settings.OnednnMaxCpuIsa, settings.PadChannels, settings, path);
     }
 }

@@ -22,20 +22,44 @@ public static class NumericsProbe
 
     /// <summary>
     /// Channel counts that are and are not multiples of 16 (oneDNN 3.7.1's AVX2/AVX-512 kernels fail on the latter on
-    /// some CPUs), the presets' own shapes, and a what-if network's. Small images keep the check to seconds.
+    /// some CPUs), the presets' own shapes, a what-if network's, one-channel images and the 1x1 band of contrast
+    /// normalisation. Small images keep the check to seconds.
     /// </summary>
-    public static IReadOnlyList<ConvCase> Cases { get; } =
+    public static IReadOnlyList<ConvCase> Cases => cases.Value;
+
+    static readonly Lazy<IReadOnlyList<ConvCase>> cases = new(() => OddCases.Concat(PresetCases()).Distinct().ToList());
+
+    /// <summary>Every conv layer of every preset at its own input size: the kernels are not only wrong on odd counts
+    /// (48->96 5x5/2 at 16x16, zfnet-cifar's conv2, is wrong here under the default kernels too).</summary>
+    static IEnumerable<ConvCase> PresetCases()
+    {
+        foreach (var config in Models.Presets.All)
+        {
+            int channels = config.InputChannels, size = config.InputSize;
+            foreach (var stage in config.Stages())
+            {
+                if (stage.Kind == Models.StageKind.Conv)
+                {
+                    var c = config.Convs[stage.Index];
+                    yield return new ConvCase(channels, c.Filters, c.Kernel, c.Stride, c.Padding, size, c.Groups, size > 64 ? 1 : 4);
+                    channels = c.Filters;
+                }
+                size = stage.Size;
+            }
+        }
+    }
+
+    static readonly ConvCase[] OddCases =
     [
         new(3, 6, 5, 1, 2, 12), new(3, 20, 5, 1, 2, 12), new(3, 50, 5, 1, 2, 12),
         new(48, 100, 3, 1, 1, 9), new(100, 60, 3, 1, 1, 9), new(64, 70, 3, 1, 1, 9),
         new(100, 37, 3, 1, 1, 9), new(37, 10, 3, 1, 1, 9), new(10, 70, 3, 1, 1, 9), new(70, 24, 3, 1, 1, 9),
-        new(3, 16, 5, 1, 2, 12), new(64, 64, 3, 1, 1, 9),
-        new(3, 96, 7, 2, 1, 27), new(96, 256, 5, 2, 0, 13), new(256, 384, 3, 1, 1, 6), new(384, 256, 3, 1, 1, 6),
+        new(3, 16, 5, 1, 2, 12), new(1, 96, 5, 1, 2, 12), new(64, 64, 3, 1, 1, 9), new(70, 70, 1, 1, 0, 9),
     ];
 
-    const int Batch = 4;
     const int Repeats = 2;
 
+    /// <param name="isa">The setting this process runs under, for the record (with "+pad16" where channels are padded).</param>
     public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true)
     {
         using var _ = torch.no_grad(); // gradients below are computed with autograd.grad inside enable_grad scopes
@@ -43,7 +67,7 @@ public static class NumericsProbe
         var float32 = Cases.Select(c => Check(c, ScalarType.Float32, generator)).ToList();
         var bfloat16 = includeBFloat16 ? Cases.Select(c => Check(c, ScalarType.BFloat16, generator)).ToList() : null;
         var stepMs = timeStep ? TimeTrainingStep() : (double?)null;
-        return new NumericsProbeResult(isa, float32, bfloat16, stepMs, Bf16Hardware.Supported);
+        return new NumericsProbeResult(isa, ConvChannelPadding.Enabled, float32, bfloat16, stepMs, Bf16Hardware.Supported);
     }
 
     /// <summary>Worst relative error of each quantity over <see cref="Repeats"/> fresh random draws.</summary>
@@ -53,17 +77,17 @@ public static class NumericsProbe
         for (var r = 0; r < Repeats; r++)
         {
             using var scope = torch.NewDisposeScope();
-            var x = torch.randn([Batch, c.InChannels, c.Size, c.Size], ScalarType.Float64, generator: generator);
-            var w = torch.randn([c.OutChannels, c.InChannels, c.Kernel, c.Kernel], ScalarType.Float64, generator: generator);
+            var x = torch.randn([c.Batch, c.InChannels, c.Size, c.Size], ScalarType.Float64, generator: generator);
+            var w = torch.randn([c.OutChannels, c.InChannels / c.Groups, c.Kernel, c.Kernel], ScalarType.Float64, generator: generator);
             var b = torch.randn([c.OutChannels], ScalarType.Float64, generator: generator);
-            var (yRef, gxRef, gwRef, upstream) = ConvWithGradients(x, w, b, c, null);
-            var (y, gx, gwt, _) = ConvWithGradients(x.to(type), w.to(type), b.to(type), c, upstream.to(type));
+            var (yRef, gxRef, gwRef, upstream) = ConvWithGradients(x, w, b, c, null, reference: true);
+            var (y, gx, gwt, _) = ConvWithGradients(x.to(type), w.to(type), b.to(type), c, upstream.to(type), reference: false);
             fwd = Math.Max(fwd, RelativeError(yRef, y));
             gin = Math.Max(gin, RelativeError(gxRef, gx));
             gw = Math.Max(gw, RelativeError(gwRef, gwt));
             // The deconvnet's reverse step: a transposed convolution of a map-sized signal with the same filters.
-            var trRef = nn.functional.conv_transpose2d(upstream, w, null, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding]);
-            var trOut = nn.functional.conv_transpose2d(upstream.to(type), w.to(type), null, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding]);
+            var trRef = nn.functional.conv_transpose2d(upstream, w, null, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: c.Groups);
+            var trOut = ConvChannelPadding.ConvTranspose2d(upstream.to(type), w.to(type), [c.Stride, c.Stride], [c.Padding, c.Padding], groups: c.Groups);
             tr = Math.Max(tr, RelativeError(trRef, trOut));
         }
         var tolerance = type == ScalarType.Float32 ? Float32Tolerance : BFloat16Tolerance;
@@ -71,13 +95,16 @@ public static class NumericsProbe
         return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass);
     }
 
+    /// <summary>The reference is libtorch's plain float64 convolution; the kernel under test goes the way ZFViz's own do.</summary>
     static (Tensor Y, Tensor GradInput, Tensor GradWeight, Tensor Upstream) ConvWithGradients(
-        Tensor x, Tensor w, Tensor b, ConvCase c, Tensor? upstream)
+        Tensor x, Tensor w, Tensor b, ConvCase c, Tensor? upstream, bool reference)
     {
         using var grad = torch.enable_grad();
         x = x.detach().requires_grad_(true);
         w = w.detach().requires_grad_(true);
-        var y = nn.functional.conv2d(x, w, b, strides: [c.Stride], padding: [c.Padding]);
+        var y = reference
+            ? nn.functional.conv2d(x, w, b, strides: [c.Stride], padding: [c.Padding], groups: c.Groups)
+            : ConvChannelPadding.Conv2d(x, w, b, [c.Stride, c.Stride], [c.Padding, c.Padding], c.Groups);
         upstream ??= torch.randn(y.shape, ScalarType.Float64, generator: new Generator((ulong)(uint)c.GetHashCode()));
         var grads = torch.autograd.grad([y], [x, w], [upstream]);
         return (y.detach(), grads[0], grads[1], upstream);

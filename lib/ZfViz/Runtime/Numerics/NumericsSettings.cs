@@ -8,15 +8,16 @@ namespace ZfViz.Runtime.Numerics;
 /// The verdict of <c>zfviz doctor</c> for this machine, kept in a small settings file:
 /// <c>$ZFVIZ_NUMERICS_FILE</c>, else <c>$XDG_CONFIG_HOME/zfviz/numerics.json</c>, else <c>~/.config/zfviz/numerics.json</c>.
 /// <see cref="OnednnMaxCpuIsa"/> is the oneDNN ISA cap every ZFViz process applies before libtorch loads (null: none
-/// needed). A verdict holds for one CPU and one libtorch; a file written for another is stale and checked again.
+/// needed); <see cref="PadChannels"/>: convolutions pad odd channel counts to multiples of 16
+/// (<see cref="ConvChannelPadding"/>). A verdict holds for one CPU and one libtorch; one written for another is stale.
 /// </summary>
 public sealed record NumericsSettings(
-    int Format, string? OnednnMaxCpuIsa, bool Float32Verified, [property: JsonPropertyName("bfloat16_verified")] bool BFloat16Verified,
+    int Format, string? OnednnMaxCpuIsa, bool PadChannels, bool Float32Verified, [property: JsonPropertyName("bfloat16_verified")] bool BFloat16Verified,
     [property: JsonPropertyName("bfloat16_hardware")] bool BFloat16Hardware,
     string Cpu, [property: JsonPropertyName("torchsharp")] string TorchSharp, DateTimeOffset CheckedAt, double? DefaultStepMilliseconds, double? StepMilliseconds,
     IReadOnlyList<NumericsTrial> Tried)
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
     public const string FileVariable = "ZFVIZ_NUMERICS_FILE";
 
     static readonly JsonSerializerOptions Json = new()
