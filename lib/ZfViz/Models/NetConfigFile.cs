@@ -10,11 +10,14 @@ namespace ZfViz.Models;
 /// every conv) must be present, and every problem is a <see cref="UserInputException"/> naming the file.
 /// Optional: Name (default: the file name without .json), Dropout (0.5), Norm (the paper's constants), and per conv
 /// Stride (1), Padding (0), Groups (1), Pool (none; Size and Stride required when given, Padding 0), ContrastNorm and
-/// Removed (false). Field names are matched case-insensitively.
+/// Removed (false). FlattenedFeatures, which ToJson writes, is derived and ignored. Field names are matched
+/// case-insensitively.
 /// </summary>
 public static class NetConfigFile
 {
-    static readonly string[] TopFields = ["Name", "InputSize", "InputChannels", "Convs", "Fc6", "Fc7", "Dropout", "Classes", "Norm"];
+    // FlattenedFeatures is derived (ToJson writes it); it is accepted and ignored, so a copied config.json whose filters
+    // were edited still reads.
+    static readonly string[] TopFields = ["Name", "InputSize", "InputChannels", "Convs", "Fc6", "Fc7", "Dropout", "Classes", "Norm", "FlattenedFeatures"];
     static readonly string[] TopRequired = ["InputSize", "InputChannels", "Convs", "Fc6", "Fc7", "Classes"];
     static readonly string[] ConvFields = ["Filters", "Kernel", "Stride", "Padding", "Groups", "Pool", "ContrastNorm", "Removed"];
     static readonly string[] ConvRequired = ["Filters", "Kernel"];
@@ -22,7 +25,10 @@ public static class NetConfigFile
     static readonly string[] PoolRequired = ["Size", "Stride"];
     static readonly string[] NormFields = ["Size", "Alpha", "Beta", "K"];
 
-    static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+    static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip,
+    };
 
     /// <summary>The validated config in <paramref name="path"/>; anything wrong is a UserInputException with the path as subject.</summary>
     public static NetConfig Read(string path)
