@@ -36,7 +36,7 @@ public static partial class FeaturesCommand
             note: $"{ResNet18ImageNet} is the ImageNet ResNet-18 from the NuGet package; a preset or config needs --weights and --input");
         var weights = new Option<string?>("--weights") { Description = "For a preset or config: weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
         var layer = new Option<string?>("--layer") { Description = "For a preset or config: the block whose output is written, flattened (conv1 .. fc8; default: the last hidden layer, fc7)" };
-        var input = new Option<string?>("--input") { Description = "X.npy: float32 [N,3,224,224], exactly the ONNX network's input (already preprocessed, see zfviz preprocess)" };
+        var input = new Option<string?>("--input") { Description = "X.npy: float32 [N,3,224,224], exactly the ONNX network's input (already preprocessed, see zfviz preprocess); for a preset or config its own input [N,C,S,S]" };
         var images = new Option<string?>("--images") { Description = "A folder of photos (jpg, png, ...): each resized to 256, centre-cropped to 224 and preprocessed" };
         var output = new Option<string>("--out") { Description = "F.npy: float32 [N,512] features ([N,D] for a preset or config)", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
