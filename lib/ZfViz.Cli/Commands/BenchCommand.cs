@@ -6,12 +6,12 @@ using ZfViz.Training;
 
 namespace ZfViz.Cli.Commands;
 
-/// <summary>zfviz bench: training and inference throughput of a preset on random data.</summary>
+/// <summary>zfviz bench: training and inference throughput of a preset (or a config JSON's network) with random weights on random data.</summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet" };
+        var model = ModelOption.Create("zfnet");
         var batchTrain = new Option<int>("--batch-train") { Description = "Training batch size", DefaultValueFactory = _ => 32 };
         var batchInfer = new Option<int>("--batch-infer") { Description = "Inference batch size", DefaultValueFactory = _ => 64 };
         var reps = new Option<int>("--repetitions") { Description = "Timed repetitions (median reported)", DefaultValueFactory = _ => 5 };
@@ -24,7 +24,7 @@ public static class BenchCommand
             { model, batchTrain, batchInfer, reps, warmup, threads, bf16, channelsLast, json };
         cmd.SetAction(r =>
         {
-            var cfg = Presets.Get(r.GetValue(model)!);
+            var cfg = ModelOption.Resolve(r.GetValue(model)!).Config;
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {

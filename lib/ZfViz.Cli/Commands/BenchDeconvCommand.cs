@@ -11,7 +11,7 @@ public static class BenchDeconvCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset", DefaultValueFactory = _ => "zfnet-cifar" };
+        var model = ModelOption.Create("zfnet-cifar");
         var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors); default: random initialisation" };
         var images = new Option<int>("--images") { Description = "Images for the timing runs", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 128 };
@@ -34,14 +34,14 @@ public static class BenchDeconvCommand
             torch_seed();
             string preset = r.GetValue(model)!;
             string? weightsPath = r.GetValue(weights);
-            using var net = weightsPath is not null ? PresetModel.Load(preset, weightsPath) : new ConvNet(Presets.Get(preset));
+            using var net = weightsPath is not null ? PresetModel.Load(preset, weightsPath) : new ConvNet(ModelOption.Resolve(preset).Config);
             if (r.GetValue(probe) is { } probeImages)
             {
                 var (peak, baseline) = DeconvBenchmark.SearchPeakMemory(net, probeImages, r.GetValue(batch));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ProbePrefix}{peak} {baseline}"));
                 return 0;
             }
-            var probeArgs = new List<string> { "bench-deconv", "--model", preset, "--batch", r.GetValue(batch).ToString(CultureInfo.InvariantCulture),
+            var probeArgs = new List<string> { "bench-deconv", "--model", ModelSpec.IsConfigPath(preset) ? Path.GetFullPath(preset) : preset, "--batch", r.GetValue(batch).ToString(CultureInfo.InvariantCulture),
                 "--threads", TorchSharp.torch.get_num_threads().ToString(CultureInfo.InvariantCulture) };
             if (weightsPath is not null) probeArgs.AddRange(["--weights", Path.GetFullPath(weightsPath)]);
             var res = DeconvBenchmark.Run(net, r.GetValue(images), r.GetValue(batch), r.GetValue(layer)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), sizes, r.GetValue(repeats), Console.Out,

@@ -9,9 +9,10 @@ namespace ZfViz.Cli.Commands;
 
 /// <summary>
 /// zfviz features: the ImageNet ResNet-18's 512-d features of preprocessed inputs (--input X.npy) or of a folder of
-/// photos (--images DIR), written as float32 [N,512] .npy. Shows a progress bar with images/s.
+/// photos (--images DIR), written as float32 [N,512] .npy. Shows a progress bar with images/s. With a preset or a
+/// network config JSON as --model: one block's output of that network with --weights (FeaturesCommand.ConvNet.cs).
 /// </summary>
-public static class FeaturesCommand
+public static partial class FeaturesCommand
 {
     public const string ResNet18ImageNet = "resnet18-imagenet";
 
@@ -31,16 +32,27 @@ public static class FeaturesCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Network ({ResNet18ImageNet}: the ImageNet ResNet-18 from the NuGet package)", DefaultValueFactory = _ => ResNet18ImageNet };
-        var input = new Option<string?>("--input") { Description = "X.npy: float32 [N,3,224,224], exactly the ONNX network's input (already preprocessed, see zfviz preprocess)" };
+        var model = ModelOption.Create(ResNet18ImageNet, [ResNet18ImageNet],
+            note: $"{ResNet18ImageNet} is the ImageNet ResNet-18 from the NuGet package; a preset or config needs --weights and --input");
+        var weights = new Option<string?>("--weights") { Description = "For a preset or config: weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
+        var layer = new Option<string?>("--layer") { Description = "For a preset or config: the block whose output is written, flattened (conv1 .. fc8; default: the last hidden layer, fc7)" };
+        var input = new Option<string?>("--input") { Description = "X.npy: float32 [N,3,224,224], exactly the ONNX network's input (already preprocessed, see zfviz preprocess); for a preset or config its own input [N,C,S,S]" };
         var images = new Option<string?>("--images") { Description = "A folder of photos (jpg, png, ...): each resized to 256, centre-cropped to 224 and preprocessed" };
-        var output = new Option<string>("--out") { Description = "F.npy: float32 [N,512] features", Required = true };
+        var output = new Option<string>("--out") { Description = "F.npy: float32 [N,512] features ([N,D] for a preset or config)", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
         var limit = new Option<int?>("--limit") { Description = "Only the first N photos of --images (sorted by name)" };
-        var cmd = new Command("features", "512-d ImageNet ResNet-18 features of preprocessed inputs or of a folder of photos") { model, input, images, output, batch, limit };
+        var cmd = new Command("features", "512-d ImageNet ResNet-18 features of preprocessed inputs or of a folder of photos; or one layer's features of a preset or config network")
+            { model, weights, layer, input, images, output, batch, limit };
         cmd.SetAction(r =>
         {
-            CheckModel(r.GetValue(model));
+            if (!ResNet18Cli.IsResNet(r.GetValue(model)!))
+            {
+                Console.WriteLine(RunConvNet(ModelOption.Resolve(r.GetValue(model)!, [ResNet18ImageNet]), r.GetValue(weights), r.GetValue(layer),
+                    r.GetValue(input), r.GetValue(images), r.GetValue(output)!, r.GetValue(batch)));
+                return 0;
+            }
+            ResNet18Cli.CheckNoWeights(r.GetValue(weights));
+            if (r.GetValue(layer) is not null) throw new UserInputException($"is for a preset or config; {ResNet18ImageNet} gives its 512-d pooled features.", "--layer");
             var inPath = r.GetValue(input);
             var folder = r.GetValue(images);
             var outPath = r.GetValue(output)!;

@@ -16,7 +16,7 @@ public static class ModelSizeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Baseline preset with five conv layers: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet-cifar" };
+        var model = ModelOption.Create("zfnet-cifar", note: "the baseline must have five conv layers");
         var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: the preset's)" };
         var sizes = new ProfileSizeOptions();
         var runs = new Option<string?>("--runs") { Description = "Folder for the variants' runs (default: $ZFVIZ_MODELS/table3/<profile>-<model>-<data>-<images>x<epochs>)" };
@@ -25,7 +25,7 @@ public static class ModelSizeCommand
             { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, runs, json };
         cmd.SetAction(r =>
         {
-            var baseline = Presets.Get(r.GetValue(model)!);
+            var baseline = ModelOption.Resolve(r.GetValue(model)!).Config;
             var variants = VariantStudy.Table3(baseline);
             var p = sizes.Resolve(r);
             if (p.Epochs < 1 || p.BatchSize < 1) throw new ArgumentException("--epochs and --batch must be at least 1.");
@@ -33,7 +33,7 @@ public static class ModelSizeCommand
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(baseline)).ToLowerInvariant();
             var options = TrainingOptions.ForProfile(p, baseline);
             var root = r.GetValue(runs) ?? Path.Combine(ZfVizPaths.ModelsRoot, "table3",
-                $"{p.Name}-{baseline.Name}-{TrainCommand.SafeName(dataName)}-{p.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? "all"}x{p.Epochs}");
+                $"{p.Name}-{TrainCommand.SafeName(baseline.Name)}-{TrainCommand.SafeName(dataName)}-{p.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? "all"}x{p.Epochs}");
 
             TorchRuntime.Initialize();
             var source = TrainingData.For(dataName, baseline, p);

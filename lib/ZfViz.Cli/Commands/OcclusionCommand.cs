@@ -21,8 +21,8 @@ public static class OcclusionCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
+        var model = ModelOption.Create(null, [ResNet18Cli.ModelName]);
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias, shaped for the preset or config); required, except for resnet18-imagenet, where it is an error" };
         var input = new Option<string>("--input") { Description = "Network input [1,C,H,W] as float32 .npy (mean-subtracted)", Required = true };
         var size = new Option<int>("--size") { Description = "Side of the grey square in pixels", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Step between square positions in pixels", DefaultValueFactory = _ => 2 };
@@ -74,7 +74,8 @@ public static class OcclusionCommand
         }
         else
         {
-            if (weightsPath is null) throw new ArgumentException($"--weights is required for {preset}.");
+            var spec = ModelOption.Resolve(preset, [ResNet18Cli.ModelName]);
+            if (weightsPath is null) throw new UserInputException($"is required for {spec} (a preset's or config's network has no weights of its own).", "--weights");
             x = Npy.ReadFloat32Tensor(inputPath);
             var net = PresetModel.Load(preset, weightsPath);
             owned = net;

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using ZfViz.Deconv;
 using ZfViz.IO;
+using ZfViz.Models;
 using static TorchSharp.torch;
 
 namespace ZfViz.Cli.Commands;
 
 /// <summary>
 /// zfviz project: the deconvnet projection [C,H,W] of the strongest activation of one feature map (ReLU output;
-/// ties: first in row-major order) of one image; prints "position y=Y x=X value=V" (V round-trip float32).
+/// ties: first in row-major order) of one image, for a preset or a network config JSON (<see cref="ModelSpec"/>) with --weights; prints "position y=Y x=X value=V" (V round-trip float32).
 /// <c>--model resnet18-imagenet</c>: the ImageNet ResNet-18 with the weights from its NuGet package (passing
 /// --weights is an error); --layer names a stage (conv1, pool1, layer1 .. layer4; activation = the stage's output,
 /// after its final ReLU), the input is the network's own preprocessed input [1,3,224,224] (BGR minus the mean image)
@@ -18,8 +19,8 @@ public static class ProjectCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias); not for resnet18-imagenet" };
+        var model = ModelOption.Create(null, [ResNet18Cli.ModelName]);
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias, shaped for the preset or config; e.g. a run folder's model.safetensors); required, except for resnet18-imagenet, where it is an error" };
         var input = new Option<string>("--input") { Description = "Network input [1,C,H,W] as float32 .npy (C order)", Required = true };
         var layer = new Option<string>("--layer") { Description = "conv1 .. conv5 (resnet18-imagenet: conv1, pool1, layer1 .. layer4)", Required = true };
         var feature = new Option<int>("--feature") { Description = "Feature map index in the layer", Required = true };
@@ -40,7 +41,8 @@ public static class ProjectCommand
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
         if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"--out: the folder {outDir} does not exist.");
         if (ResNet18Cli.IsResNet(preset)) return RunResNet(weightsPath, inputPath, layerName, feature, outPath);
-        if (weightsPath is null) throw new ArgumentException($"--weights is required for {preset}.");
+        var spec = ModelOption.Resolve(preset, [ResNet18Cli.ModelName]);
+        if (weightsPath is null) throw new UserInputException($"is required for {spec} (a preset's or config's network has no weights of its own).", "--weights");
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
         var (net, x, deconv, layer) = PresetModel.Prepare(preset, weightsPath, inputPath, layerName, feature, single: true);

@@ -102,10 +102,20 @@ public static partial class TopNineCommand
         else Console.WriteLine($"wrote {sheets} sheet(s) and index.json to {full}");
     }
 
-    /// <summary>The network and its preprocessing: a ZFViz checkpoint (with pixel_mean), plain weights (input = pixels / 255), or the profile's trained model.</summary>
+    /// <summary>
+    /// The network and its preprocessing: a ZFViz checkpoint (with pixel_mean), plain weights (input = pixels / 255), or
+    /// for a preset without --weights the profile's trained model. A config JSON has no trained model in the store, and
+    /// random weights would give meaningless sheets without a word, so it needs --weights (e.g. the model.safetensors of
+    /// `zfviz train --model CONFIG.json`).
+    /// </summary>
     static TrainedModel LoadModel(string preset, string? weights)
     {
-        var config = Presets.Get(preset);
+        var spec = ModelOption.Resolve(preset, [ResNet18Cli.ModelName]);
+        var config = spec.Config;
+        if (weights is null && !spec.IsPreset)
+            throw new UserInputException(
+                $"is required for a network config ({spec}): train it first (zfviz train --model {spec.ConfigPath}) and pass the run folder's model.safetensors.",
+                "--weights");
         if (weights is null)
         {
             // The profile's trained model (trained on first use) on the preset's own data set.
@@ -122,11 +132,17 @@ public static partial class TopNineCommand
         if (checkpoint)
         {
             var trained = Checkpoint.LoadModel(weights);
-            if (trained.Config.Name != config.Name) throw new InvalidDataException($"{weights}: a checkpoint of {trained.Config.Name}, not {config.Name}.");
+            // A preset's checkpoint must be of that preset; a config's must have its layers (its Name may differ).
+            bool matches = spec.IsPreset ? trained.Config.Name == config.Name : trained.Config.Equals(config with { Name = trained.Config.Name });
+            if (!matches)
+            {
+                trained.Dispose();
+                throw new UserInputException($"a checkpoint of {trained.Config.Name}{(spec.IsPreset ? "" : " with other layers")}, not of {spec}.", weights);
+            }
             trained.Net.eval();
             return trained;
         }
-        var net = PresetModel.Load(preset, weights);
+        var net = PresetModel.Load(preset, weights!);
         return new TrainedModel(net, new InputNorm(zeros(config.InputChannels, config.InputSize, config.InputSize), 1f), 0, new Dictionary<string, string>());
     }
 }

@@ -17,7 +17,7 @@ public sealed record TopActivationJson(
 
 /// <summary>
 /// zfviz top9: the k strongest activations of a feature map over a set of images (--input X.npy [N,C,H,W], printed as
-/// JSON), or Fig. 2 sheets for whole layers of a data set (--data NAME:SPLIT --out DIR). With
+/// JSON), of a preset or a network config JSON (<see cref="Models.ModelSpec"/>), or Fig. 2 sheets for whole layers of a data set (--data NAME:SPLIT --out DIR). With
 /// <c>--model resnet18-imagenet</c> (weights from the package; --weights is an error) layers are the ResNet stages
 /// conv1, pool1, layer1 .. layer4 and the input is the network's preprocessed input [N,3,224,224]; see
 /// TopNineCommand.ResNet.cs.
@@ -26,8 +26,8 @@ public static partial class TopNineCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Preset (zfnet, alexnet, zfnet-cifar, ...) or resnet18-imagenet", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors); with --data defaults to the profile's trained model; not for resnet18-imagenet" };
+        var model = ModelOption.Create(null, [ResNet18Cli.ModelName]);
+        var weights = new Option<string?>("--weights") { Description = "Weights (.safetensors, PyTorch names conv1.weight ... fc8.bias, or a ZFViz checkpoint such as a run folder's model.safetensors); required with --input and for a config; with --data and a preset it defaults to the profile's trained model (trained on first use); not for resnet18-imagenet" };
         var input = new Option<string?>("--input") { Description = "Network input [N,C,H,W] as float32 .npy (C order)" };
         var data = new Option<string?>("--data") { Description = "Data set NAME:SPLIT (e.g. cifar10:test), instead of --input" };
         var layer = new Option<string?>("--layer") { Description = "conv1 .. conv5 (with --input: required)" };
@@ -59,9 +59,10 @@ public static partial class TopNineCommand
                 return RunResNetOnData(r.GetValue(data)!, r.GetValue(layers) ?? r.GetValue(layer), r.GetValue(features), r.GetValue(k),
                     r.GetValue(output), r.GetValue(limit), r.GetValue(json));
             }
+            var spec = ModelOption.Resolve(r.GetValue(model)!, [ResNet18Cli.ModelName]);
             if (r.GetValue(input) is { } inputPath)
             {
-                if (r.GetValue(weights) is not { } w) throw new ArgumentException("--weights is required with --input.");
+                if (r.GetValue(weights) is not { } w) throw new UserInputException($"is required with --input (for {spec}).", "--weights");
                 if (r.GetValue(layer) is not { } l) throw new ArgumentException("--layer is required with --input.");
                 if (r.GetValue(feature) is not { } f) throw new ArgumentException("--feature is required with --input.");
                 var top = RunOnInput(r.GetValue(model)!, w, inputPath, l, f, r.GetValue(k));

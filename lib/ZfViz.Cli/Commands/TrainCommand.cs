@@ -6,13 +6,13 @@ using ZfViz.Training;
 
 namespace ZfViz.Cli.Commands;
 
-/// <summary>zfviz train: train a preset the paper's way with checkpoints, a metrics log and a progress bar; re-running resumes.</summary>
+/// <summary>zfviz train: train a preset (or a network config JSON, a what-if) the paper's way with checkpoints, a metrics log and a progress bar; re-running resumes.</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "zfnet-cifar" };
-        var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: the preset's: cifar10 for *-cifar, fashion-mnist for *-fmnist)" };
+        var model = ModelOption.Create("zfnet-cifar", note: "the run folder is named after the preset's or the config's Name");
+        var data = new Option<string?>("--data") { Description = $"Data set: {string.Join(", ", TrainingData.Names)} (default: by the input shape: cifar10 for 32x32x3, fashion-mnist for 28x28x1, else synthetic)" };
         var sizes = new ProfileSizeOptions();
         var lr = new Option<double>("--lr") { Description = "Initial learning rate", DefaultValueFactory = _ => 1e-2 };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
@@ -23,7 +23,7 @@ public static class TrainCommand
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off random crops and flips" };
         var seed = new Option<long>("--seed") { Description = "Random seed (weights, shuffling, augmentation, dropout)", DefaultValueFactory = _ => 1 };
         var checkpoints = new Option<string?>("--checkpoints") { Description = "Epochs to keep, e.g. 1,2,5,10 (default: the paper's 1,2,5,10,20,30,40,64 of 70, scaled)" };
-        var output = new Option<string?>("--out") { Description = "Run folder (default: $ZFVIZ_MODELS/<model>/<profile>, or <model>-<data>/<profile> for other data)" };
+        var output = new Option<string?>("--out") { Description = "Run folder (default: $ZFVIZ_MODELS/<model name>/<profile>, or <model name>-<data>/<profile> for other data)" };
         var fresh = new Option<bool>("--fresh") { Description = "Start over even if the run folder holds a resumable state" };
         var filters = new Option<string?>("--conv-filters") { Description = "What-if: filters of every conv layer, e.g. 48,96,144,144,96 (0 removes a layer)" };
         var fc = new Option<string?>("--fc") { Description = "What-if: units of fc6,fc7, e.g. 2048,2048 (0 removes a layer)" };
@@ -32,7 +32,7 @@ public static class TrainCommand
             { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView, filters, fc };
         cmd.SetAction(r =>
         {
-            var cfg = WithSizes(Presets.Get(r.GetValue(model)!), r.GetValue(filters), r.GetValue(fc));
+            var cfg = WithSizes(ModelOption.Resolve(r.GetValue(model)!).Config, r.GetValue(filters), r.GetValue(fc));
             var p = sizes.Resolve(r);
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(cfg)).ToLowerInvariant();
             var options = TrainingOptions.ForProfile(p, cfg) with
@@ -48,7 +48,7 @@ public static class TrainCommand
                 CheckpointEpochs = r.GetValue(checkpoints) is { } c ? CheckpointSchedule.Parse(c) : null,
             };
             var runDir = r.GetValue(output)
-                ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(cfg.Name, p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{cfg.Name}-{SafeName(dataName)}", p.Name));
+                ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(SafeName(cfg.Name), p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{SafeName(cfg.Name)}-{SafeName(dataName)}", p.Name));
 
             TorchRuntime.Initialize();
             var source = TrainingData.For(dataName, cfg, p);
@@ -87,7 +87,7 @@ public static class TrainCommand
     internal static string SafeName(string name) =>
         new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
-    /// <summary>Applies --conv-filters / --fc to a preset; the result is validated (an impossible chain fails naming the layer).</summary>
+    /// <summary>Applies --conv-filters / --fc to a preset or config; the result is validated (an impossible chain fails naming the layer).</summary>
     static NetConfig WithSizes(NetConfig cfg, string? filters, string? fc)
     {
         static int[] Parse(string text, string option) =>

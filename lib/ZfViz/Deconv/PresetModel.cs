@@ -5,16 +5,16 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Deconv;
 
-/// <summary>A preset network with weights from a safetensors file (PyTorch names conv1.weight ... fc8.bias), in eval mode.</summary>
+/// <summary>A preset network (or one from a config JSON) with weights from a safetensors file (PyTorch names conv1.weight ... fc8.bias), in eval mode.</summary>
 public static class PresetModel
 {
     /// <summary>
-    /// Builds <paramref name="preset"/> and copies the weights in. Missing or mis-shaped tensors fail with an
+    /// Builds <paramref name="preset"/> (a preset name or a network config JSON path, see <see cref="ModelSpec"/>) and copies the weights in. Missing or mis-shaped tensors fail with an
     /// InvalidDataException naming the tensor; extra tensors (e.g. pixel_mean) are ignored.
     /// </summary>
     public static ConvNet Load(string preset, string weightsPath)
     {
-        var config = Presets.Get(preset);
+        var config = ModelSpec.Resolve(preset).Config;
         var (tensors, _) = Safetensors.Load(weightsPath);
         try
         {

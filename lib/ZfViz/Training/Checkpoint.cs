@@ -102,7 +102,7 @@ public static class Checkpoint
             if (!tensors.TryGetValue(name, out var t))
                 throw new InvalidDataException($"{source}: missing tensor '{name}' for {net.Config.Name}.");
             if (!t.shape.SequenceEqual(p.shape))
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(",", t.shape)}], the network expects [{string.Join(",", p.shape)}].");
+                throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(",", t.shape)}], but {net.Config.Name} expects [{string.Join(",", p.shape)}] (weights of another network?).");
             p.copy_(t);
         }
     }

@@ -115,7 +115,9 @@ public sealed class FeaturesCommandTests : IDisposable
     [Fact]
     public void RejectsUnknownModelAndAmbiguousInputs()
     {
-        AssertBadInput(Run("features", "--model", "zfnet", "--images", dir, "--out", P("f.npy")), "unknown model 'zfnet'", P("f.npy"));
+        AssertBadInput(Run("features", "--model", "no-such-net", "--images", dir, "--out", P("f.npy")), "unknown model 'no-such-net'", P("f.npy"));
+        // Presets and configs take their own network input (--input); photo folders are the ResNet's.
+        AssertBadInput(Run("features", "--model", "zfnet", "--images", dir, "--out", P("f.npy")), "--images: reads photos for resnet18-imagenet only", P("f.npy"));
         AssertBadInput(Run("features", "--out", P("f.npy")), "exactly one of --input", P("f.npy"));
         AssertBadInput(Run("features", "--input", P("x.npy"), "--images", dir, "--out", P("f.npy")), "exactly one of --input", P("f.npy"));
         AssertBadInput(Run("features", "--images", dir, "--out", P("f.npy")), "no image files", P("f.npy"));
