@@ -28,7 +28,7 @@ public static class BenchCommand
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {
-                if (t < 1) throw new ArgumentException("--threads must be at least 1.");
+                if (t < 1) throw new UserInputException("--threads must be at least 1.");
                 TorchSharp.torch.set_num_threads(t);
             }
             bool asJson = r.GetValue(json);

@@ -50,7 +50,7 @@ public static class DataCommand
             var root = r.GetValue(data) ?? ZfVizPaths.DataRoot;
             var requested = r.GetValue(names) ?? [];
             if (requested.Length == 0 && !Directory.Exists(root))
-                throw new DirectoryNotFoundException($"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR).");
+                throw new UserInputException($"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR).");
             var sets = requested.Length > 0 ? requested.Select(n => Datasets.Find(n)).ToList()
                 : Datasets.All.Where(d => Directory.Exists(Path.Combine(root, d.Name))).ToList();
             if (sets.Count == 0) { Console.WriteLine($"No data sets in {root}. Run data-scripts/fetch-all.sh."); return 1; }
@@ -89,7 +89,7 @@ public static class DataCommand
         var cmd = new Command("bench", "Measure CIFAR-10: first load (decode, images/s), cached reload time, augmentation images/s") { batch, imagenet, data };
         cmd.SetAction(r =>
         {
-            if (r.GetValue(batch) < 1) throw new ArgumentException("--batch must be at least 1.");
+            if (r.GetValue(batch) < 1) throw new UserInputException("--batch must be at least 1.");
             TorchRuntime.Initialize();
             var b = DataBenchmark.Run(r.GetValue(data), r.GetValue(batch), m => Console.Error.WriteLine(m));
             Console.WriteLine($"CIFAR-10 ({b.Format}), {b.Threads} decoding threads, {b.TorchThreads} torch threads");

@@ -30,7 +30,8 @@ public static class NotebooksCommand
         cmd.SetAction(r =>
         {
             var p = r.GetValue(profile) is { } name ? Profile.Parse(name) : Profile.FromEnvironment();
-            if (r.GetValue(timeout) < 1) throw new ArgumentException("--timeout-minutes must be at least 1.");
+            if (r.GetValue(timeout) < 1) throw new UserInputException("--timeout-minutes must be at least 1.");
+            ZfViz.IO.OutputPath.CheckFolder(r.GetValue(output)!, "--out", force: true, ownFiles: []);
             var notebooks = NotebookRunner.Discover(r.GetValue(folder)!, r.GetValue(filter));
             var runner = new NotebookRunner { OutputDirectory = r.GetValue(output)!, Profile = p, Timeout = TimeSpan.FromMinutes(r.GetValue(timeout)) };
             Console.WriteLine($"Running {notebooks.Count} notebook(s), profile {p.Name}, executed copies in {Path.GetFullPath(runner.OutputDirectory)}");

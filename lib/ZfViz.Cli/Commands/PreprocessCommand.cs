@@ -22,7 +22,7 @@ public static class PreprocessCommand
             FeaturesCommand.CheckModel(r.GetValue(model));
             var path = r.GetValue(image)!;
             var outPath = r.GetValue(output)!;
-            FeaturesCommand.CheckOutput(outPath);
+            OutputPath.CheckFile(outPath, "--out", path);
             TorchRuntime.Initialize();
             using var prep = ResNet18Preprocessing.Load();
             using var x = prep.FromFile(path).unsqueeze(0);

@@ -21,13 +21,13 @@ public static partial class TopNineCommand
     /// </summary>
     static int RunOnData(string preset, string? weights, string data, string? layerList, int features, int k, string? output, int? limit, bool json)
     {
-        if (output is null) throw new ArgumentException("--out DIR is required with --data.");
-        if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
+        if (output is null) throw new UserInputException("--out DIR is required with --data.");
+        if (features < 0) throw new UserInputException($"--features must be >= 0 (0 = all maps); got {features}.");
         var parts = data.Split(':');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new ArgumentException($"--data must be NAME:SPLIT (e.g. cifar10:test); got '{data}'.");
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new UserInputException($"--data must be NAME:SPLIT (e.g. cifar10:test); got '{data}'.");
         var full = Path.GetFullPath(output);
         var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        if (!Directory.Exists(parent)) throw new UserInputException($"--out: the folder {parent} does not exist.");
         TorchRuntime.Initialize();
 
         using var model = LoadModel(preset, weights);
@@ -54,7 +54,7 @@ public static partial class TopNineCommand
                 index.Add(SheetIndexEntry(layer, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
             }
-            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
             PublishSheets(tmp, full, text, json, layers.Count);
         }
         finally
@@ -122,7 +122,7 @@ public static partial class TopNineCommand
         if (checkpoint)
         {
             var trained = Checkpoint.LoadModel(weights);
-            if (trained.Config.Name != config.Name) throw new InvalidDataException($"{weights}: a checkpoint of {trained.Config.Name}, not {config.Name}.");
+            if (trained.Config.Name != config.Name) throw new UserInputException($"{weights}: a checkpoint of {trained.Config.Name}, not {config.Name}.");
             trained.Net.eval();
             return trained;
         }

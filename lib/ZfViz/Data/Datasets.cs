@@ -34,7 +34,7 @@ public static class Datasets
 
     public static DatasetInfo Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown data set '{name}'. Known: {string.Join(", ", All.Select(d => d.Name))}.");
+        ?? throw new UserInputException($"Unknown data set '{name}'. Known: {string.Join(", ", All.Select(d => d.Name))}.");
 
     /// <summary>The folder of a data set: data root/NAME.</summary>
     public static string Folder(string name, string? dataRoot = null) => Path.Combine(dataRoot ?? ZfVizPaths.DataRoot, Find(name).Name);
@@ -46,7 +46,7 @@ public static class Datasets
     /// </summary>
     public static ImagePreprocessing Preprocessing(DatasetInfo info, int? size, DataLoadOptions? options = null)
     {
-        int s = size ?? info.NativeSize ?? throw new ArgumentException(
+        int s = size ?? info.NativeSize ?? throw new UserInputException(
             $"{info.Name} images vary in size; give a size (e.g. 224, or 32 for CIFAR-scale models).");
         int channels = options?.Channels ?? info.NativeChannels;
         var prep = options?.ResizeShorter is int r ? new ImagePreprocessing(s, r, channels)
@@ -62,7 +62,7 @@ public static class Datasets
     public static DatasetLoadReport LoadWithReport(string name, string split, int? size = null, DataLoadOptions? options = null)
     {
         var info = Find(name);
-        if (info.MultiLabel) throw new ArgumentException($"{info.Name} is multi-label; load it with Datasets.LoadMultiLabel.");
+        if (info.MultiLabel) throw new UserInputException($"{info.Name} is multi-label; load it with Datasets.LoadMultiLabel.");
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var log = options?.Log ?? (m => Console.Error.WriteLine(m));
@@ -88,7 +88,7 @@ public static class Datasets
     public static MultiLabelDataset LoadMultiLabel(string name, string split, int size, DataLoadOptions? options = null)
     {
         var info = Find(name);
-        if (!info.MultiLabel) throw new ArgumentException($"{info.Name} is single-label; load it with Datasets.Load.");
+        if (!info.MultiLabel) throw new UserInputException($"{info.Name} is single-label; load it with Datasets.Load.");
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var key = new CacheKey(info.Name, split, prep.Key, CacheKey.Fingerprint(folder, SourceFiles(info, folder, split)));
@@ -118,14 +118,14 @@ public static class Datasets
     static (string Root, string Folder) Locate(DatasetInfo info, string split, DataLoadOptions? options)
     {
         if (!info.Splits.Contains(split))
-            throw new ArgumentException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{split}'.");
+            throw new UserInputException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{split}'.");
         var root = options?.DataRoot ?? ZfVizPaths.DataRoot;
         if (!Directory.Exists(root))
-            throw new DirectoryNotFoundException(
+            throw new UserInputException(
                 $"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR), or point {ZfVizPaths.DataVariable} at it.");
         var folder = Path.Combine(root, info.Name);
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"{folder}: {info.Name} is not in the data root. Run data-scripts/{info.FetchScript}.");
+            throw new UserInputException($"{folder}: {info.Name} is not in the data root. Run data-scripts/{info.FetchScript}.");
         return (root, folder);
     }
 
@@ -184,7 +184,7 @@ public static class Datasets
         foreach (var split in info.Splits)
         {
             try { splits.Add(CountSplit(info, folder, split)); }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UserInputException or ArgumentException or UnauthorizedAccessException)
             {
                 problems.Add($"{split}: {e.Message}");
             }
@@ -222,11 +222,11 @@ public static class Datasets
                 var (images, labels) = FashionMnist.Files(folder, split);
                 var dims = IdxFile.ReadDimensions(images);
                 var y = IdxFile.Read(labels);
-                if (dims[0] != y.Count) throw new InvalidDataException($"{images} holds {dims[0]} images but {labels} holds {y.Count} labels.");
+                if (dims[0] != y.Count) throw new UserInputException($"{images} holds {dims[0]} images but {labels} holds {y.Count} labels.");
                 var counts = new long[FashionMnist.ClassNames.Count];
                 foreach (var l in y.Data)
                 {
-                    if (l >= counts.Length) throw new InvalidDataException($"{labels}: label {l} outside 0..{counts.Length - 1}.");
+                    if (l >= counts.Length) throw new UserInputException($"{labels}: label {l} outside 0..{counts.Length - 1}.");
                     counts[l]++;
                 }
                 return FromCounts(split, FashionMnist.ClassNames, counts);

@@ -27,11 +27,11 @@ public sealed class NotebookRunner
     public static IReadOnlyList<string> Discover(string folder, string? filter = null)
     {
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"Notebook folder not found: {Path.GetFullPath(folder)}");
+            throw new UserInputException($"Notebook folder not found: {Path.GetFullPath(folder)}");
         var all = Directory.GetFiles(folder, "*.ipynb").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
         if (filter is not null) all = all.Where(p => Path.GetFileName(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (all.Count == 0)
-            throw new FileNotFoundException($"No notebooks (*.ipynb{(filter is null ? "" : $" matching '{filter}'")}) in {Path.GetFullPath(folder)}");
+            throw new UserInputException($"No notebooks (*.ipynb{(filter is null ? "" : $" matching '{filter}'")}) in {Path.GetFullPath(folder)}");
         return all;
     }
 

@@ -9,12 +9,17 @@ namespace ZfViz.Runtime;
 public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
-    string? RepoRoot, string TorchFix, string? TorchError)
+    string? RepoRoot, string TorchFix, string? TorchError, string? ConfigError = null)
 {
-    /// <summary>Collects the facts. Torch start-up failures are reported in <see cref="TorchError"/>, not thrown.</summary>
+    /// <summary>
+    /// Collects the facts. libtorch failing to load is reported in <see cref="TorchError"/>; a setting the user got
+    /// wrong ($ZFVIZ_DEVICE=cuda on a CPU build, a bad $ZFVIZ_THREADS) in <see cref="ConfigError"/>: neither is thrown,
+    /// and only the first one is a reason to look at the libstdc++ fix.
+    /// </summary>
     public static EnvironmentInfo Collect()
     {
         string deviceName = "?", error = "";
+        string? configError = null;
         bool cuda = false;
         int threads = 0;
         try
@@ -24,6 +29,10 @@ public sealed record EnvironmentInfo(
             cuda = torch.cuda.is_available();
             threads = TorchRuntime.Threads;
         }
+        catch (UserInputException e)
+        {
+            configError = e.Describe();
+        }
         catch (Exception e)
         {
             error = (e.InnerException ?? e).Message.Split('\n')[0] + " Run ./setup.sh (it applies the TorchSharp fix) and see README.";
@@ -31,7 +40,7 @@ public sealed record EnvironmentInfo(
 
         string profile;
         try { profile = Runtime.Profile.FromEnvironment().Name; }
-        catch (ArgumentException e) { profile = "invalid: " + e.Message; }
+        catch (UserInputException e) { profile = "invalid: " + e.Message; }
 
         var lib = TorchNativeFix.FindSystemLibStdCxx();
         var fix = lib is null ? "not applicable (no system libstdc++ found)"
@@ -44,7 +53,7 @@ public sealed record EnvironmentInfo(
         return new EnvironmentInfo(
             Version(typeof(EnvironmentInfo).Assembly), RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription,
             Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
-            ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error);
+            ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error, configError);
     }
 
     static string Version(Assembly a) =>
@@ -58,7 +67,7 @@ public sealed record EnvironmentInfo(
         yield return (".NET", DotNetVersion);
         yield return ("OS", Os);
         yield return ("TorchSharp", $"{TorchSharpVersion} ({TorchBackend} libtorch)");
-        yield return ("device", TorchError is null ? Device : "unavailable");
+        yield return ("device", TorchError is null && ConfigError is null ? Device : "unavailable");
         yield return ("CUDA available", CudaAvailable ? "yes" : "no");
         yield return ("threads", Threads.ToString());
         yield return ("profile", Profile);
@@ -67,5 +76,6 @@ public sealed record EnvironmentInfo(
         yield return ("repository", RepoRoot ?? "not found");
         yield return ("libstdc++ fix", TorchFix);
         if (TorchError is not null) yield return ("torch error", TorchError);
+        if (ConfigError is not null) yield return ("setting error", ConfigError);
     }
 }
