@@ -43,8 +43,9 @@ public static class DataCommand
         var names = new Argument<string[]>("name") { Description = "Data sets to check (default: every one present)", Arity = ArgumentArity.ZeroOrMore };
         var verify = new Option<bool>("--verify") { Description = "Also re-hash the kept files the fetch marker lists (sha256)" };
         var classes = new Option<bool>("--classes") { Description = "Print the count of every class, however many" };
+        var deep = new Option<bool>("--deep") { Description = $"Decode every image file (default: a sample of {Datasets.SampledImages} per split)" };
         var data = DataRootOption();
-        var cmd = new Command("check", "Counts per split and class, format, and checksum state of data sets") { names, verify, classes, data };
+        var cmd = new Command("check", "Counts per split and class, format, and checksum state of data sets") { names, verify, classes, deep, data };
         cmd.SetAction(r =>
         {
             var root = r.GetValue(data) ?? ZfVizPaths.DataRoot;
@@ -57,7 +58,7 @@ public static class DataCommand
             bool ok = true;
             foreach (var d in sets)
             {
-                var s = Datasets.Check(d.Name, root, r.GetValue(verify));
+                var s = Datasets.Check(d.Name, root, r.GetValue(verify), r.GetValue(deep));
                 ok &= s.Ok;
                 Print(s, r.GetValue(classes));
             }

@@ -57,7 +57,9 @@ public static class NotebooksCommand
         var cmd = new Command("strip", "Remove outputs from the notebooks so they are committed clean") { folder };
         cmd.SetAction(r =>
         {
-            foreach (var nb in NotebookRunner.Discover(r.GetValue(folder)!))
+            var notebooks = NotebookRunner.Discover(r.GetValue(folder)!);
+            foreach (var nb in notebooks) NotebookRunner.ReadNotebook(nb); // all checked first: a bad one strips none
+            foreach (var nb in notebooks)
                 Console.WriteLine($"{(NotebookRunner.StripOutputs(nb) ? "stripped" : "clean   ")} {Path.GetFileName(nb)}");
             return 0;
         });

@@ -64,6 +64,10 @@ public static partial class TopNineCommand
         var stages = (stageList ?? string.Join(",", ResNet18Cli.DefaultSheetStages))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
         foreach (var s in stages) ResNet18Cli.CheckStage(s);
+        if (limit is < 1) throw new UserInputException($"must be at least 1; got {limit}.", "--images");
+        var info = Datasets.Find(parts[0]);
+        if (!info.Splits.Contains(parts[1]))
+            throw new UserInputException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{parts[1]}'.", "--data");
         var full = Path.GetFullPath(output);
         var parent = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(parent)) throw new UserInputException($"--out: the folder {parent} does not exist.");

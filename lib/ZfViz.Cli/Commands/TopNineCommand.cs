@@ -38,9 +38,10 @@ public static partial class TopNineCommand
         var json = new Option<bool>("--json") { Description = "Print the activations as JSON: [{\"image\":0,\"y\":3,\"x\":5,\"value\":1.23}, ...], strongest first" };
         var output = new Option<string?>("--out") { Description = "With --data: folder for the sheets (PNG) and index.json" };
         var limit = new Option<int?>("--images") { Description = "With --data: search a class-balanced subset of N images" };
+        var trainIfMissing = new Option<bool>("--train-if-missing") { Description = "With --data and no --weights: train the profile's model first if it is not in the model store (can take long)" };
         var force = new Option<bool>("--force") { Description = "With --data: write into --out even if it is a non-empty folder without an earlier index.json" };
         var cmd = new Command("top9", "The strongest activations of feature maps over a data set, projected beside their image patches (Fig. 2)")
-            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit, force };
+            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit, force, trainIfMissing };
         cmd.SetAction(r =>
         {
             if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new UserInputException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
@@ -78,7 +79,7 @@ public static partial class TopNineCommand
                 return 0;
             }
             return RunOnData(r.GetValue(model)!, r.GetValue(weights), r.GetValue(data)!, r.GetValue(layers) ?? r.GetValue(layer),
-                r.GetValue(features), r.GetValue(k), r.GetValue(output), r.GetValue(limit), r.GetValue(json));
+                r.GetValue(features), r.GetValue(k), r.GetValue(output), r.GetValue(limit), r.GetValue(json), r.GetValue(trainIfMissing));
         });
         return cmd;
     }

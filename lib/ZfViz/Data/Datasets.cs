@@ -163,10 +163,12 @@ public static class Datasets
     }
 
     /// <summary>
-    /// Checks a data set without decoding it: presence, format, counts per split and class, and the checksum state
-    /// from the fetch marker (<paramref name="verify"/>: also re-hash the files the marker lists).
+    /// Checks a data set: presence, format, counts per split and class, that it loads (IDX and CIFAR files are read
+    /// whole, and a sample of <see cref="SampledImages"/> image files per split is decoded; <paramref name="deep"/>:
+    /// every image file), and the checksum state from the fetch marker (<paramref name="verify"/>: also re-hash the
+    /// files the marker lists). "Present" without problems means "loadable".
     /// </summary>
-    public static DatasetStatus Check(string name, string? dataRoot = null, bool verify = false)
+    public static DatasetStatus Check(string name, string? dataRoot = null, bool verify = false, bool deep = false)
     {
         var info = Find(name);
         var folder = Path.Combine(dataRoot ?? ZfVizPaths.DataRoot, info.Name);
@@ -183,7 +185,11 @@ public static class Datasets
         };
         foreach (var split in info.Splits)
         {
-            try { splits.Add(CountSplit(info, folder, split)); }
+            try
+            {
+                splits.Add(CountSplit(info, folder, split));
+                if (DecodeSample(info, folder, split, deep) is { } undecodable) problems.Add($"{split}: {undecodable}");
+            }
             catch (Exception e) when (e is IOException or InvalidDataException or UserInputException or ArgumentException or UnauthorizedAccessException)
             {
                 problems.Add($"{split}: {e.Message}");
@@ -206,6 +212,33 @@ public static class Datasets
         return new DatasetStatus(info, folder, true, format, splits, checksum, problems);
     }
 
+    /// <summary>Image files decoded per split by a check that is not --deep, spread evenly over the sorted list.</summary>
+    public const int SampledImages = 16;
+
+    /// <summary>Decodes a sample (or all) of a split's image files; a description of the failures, or null.</summary>
+    static string? DecodeSample(DatasetInfo info, string folder, string split, bool all)
+    {
+        var files = SourceFiles(info, folder, split)
+            .SelectMany(f => Directory.Exists(f) ? Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories) : [f])
+            .Where(ImageDecoder.HasImageExtension).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) return null;
+        var chosen = all || files.Count <= SampledImages ? files
+            : Enumerable.Range(0, SampledImages).Select(i => files[(int)((long)i * files.Count / SampledImages)]).Distinct().ToList();
+        var prep = new ImagePreprocessing(8);
+        var buffer = new byte[3 * 8 * 8];
+        var failures = new List<string>();
+        foreach (var f in chosen)
+        {
+            try { ImageDecoder.DecodeInto(f, prep, buffer); }
+            catch (Exception e) when (e is UserInputException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+        return failures.Count == 0 ? null
+            : $"{failures.Count} of {chosen.Count} {(all ? "" : "sampled ")}image files could not be decoded, e.g. {failures[0]}";
+    }
+
     static SplitStatus CountSplit(DatasetInfo info, string folder, string split)
     {
         switch (info.Name)
@@ -220,7 +253,7 @@ public static class Datasets
             case "fashion-mnist":
             {
                 var (images, labels) = FashionMnist.Files(folder, split);
-                var dims = IdxFile.ReadDimensions(images);
+                var dims = IdxFile.Read(images).Dimensions; // read whole: a truncated file must not pass as present
                 var y = IdxFile.Read(labels);
                 if (dims[0] != y.Count) throw new UserInputException($"{images} holds {dims[0]} images but {labels} holds {y.Count} labels.");
                 var counts = new long[FashionMnist.ClassNames.Count];
