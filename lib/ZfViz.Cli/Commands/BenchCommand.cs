@@ -25,6 +25,9 @@ public static class BenchCommand
         cmd.SetAction(r =>
         {
             var cfg = Presets.Get(r.GetValue(model)!);
+            foreach (var (option, value, least) in new[] { ("--batch-train", r.GetValue(batchTrain), 1), ("--batch-infer", r.GetValue(batchInfer), 1),
+                         ("--repetitions", r.GetValue(reps), 1), ("--warmup", r.GetValue(warmup), 0) })
+                if (value < least) throw new UserInputException($"must be at least {least}; got {value}.", option);
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {

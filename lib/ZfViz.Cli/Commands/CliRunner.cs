@@ -63,6 +63,8 @@ public static class CliRunner
     static UserInputException? UserError(Exception e) => e switch
     {
         UserInputException u => u,
+        // A file the user named but may not read or write: their setup, not a bug (the message names the path).
+        UnauthorizedAccessException a => new UserInputException($"permission denied: {a.Message}", null, a),
         AggregateException { InnerExceptions.Count: 1 } a => UserError(a.InnerExceptions[0]),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => UserError(inner),
         _ => null,

@@ -40,7 +40,11 @@ public sealed record EnvironmentInfo(
 
         string profile;
         try { profile = Runtime.Profile.FromEnvironment().Name; }
-        catch (UserInputException e) { profile = "invalid: " + e.Message; }
+        catch (UserInputException e)
+        {
+            profile = "invalid: " + e.Message;
+            configError ??= e.Describe();
+        }
 
         var lib = TorchNativeFix.FindSystemLibStdCxx();
         var fix = lib is null ? "not applicable (no system libstdc++ found)"
