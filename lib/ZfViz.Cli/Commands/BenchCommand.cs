@@ -25,10 +25,13 @@ public static class BenchCommand
         cmd.SetAction(r =>
         {
             var cfg = ModelOption.Resolve(r.GetValue(model)!).Config;
+            foreach (var (option, value, least) in new[] { ("--batch-train", r.GetValue(batchTrain), 1), ("--batch-infer", r.GetValue(batchInfer), 1),
+                         ("--repetitions", r.GetValue(reps), 1), ("--warmup", r.GetValue(warmup), 0) })
+                if (value < least) throw new UserInputException($"must be at least {least}; got {value}.", option);
             TorchRuntime.Initialize();
             if (r.GetValue(threads) is { } t)
             {
-                if (t < 1) throw new ArgumentException("--threads must be at least 1.");
+                if (t < 1) throw new UserInputException("--threads must be at least 1.");
                 TorchSharp.torch.set_num_threads(t);
             }
             bool asJson = r.GetValue(json);

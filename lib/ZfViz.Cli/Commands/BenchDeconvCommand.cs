@@ -26,11 +26,11 @@ public static class BenchDeconvCommand
         cmd.SetAction(r =>
         {
             TorchRuntime.Initialize("cpu");
-            if (r.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t > 0 ? t : throw new ArgumentException("--threads must be at least 1."));
-            if (r.GetValue(repeats) < 1) throw new ArgumentException("--repeats must be at least 1.");
-            if (r.GetValue(images) < 1 || r.GetValue(batch) < 1) throw new ArgumentException("--images and --batch must be at least 1.");
+            if (r.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t > 0 ? t : throw new UserInputException("--threads must be at least 1."));
+            if (r.GetValue(repeats) < 1) throw new UserInputException("--repeats must be at least 1.");
+            if (r.GetValue(images) < 1 || r.GetValue(batch) < 1) throw new UserInputException("--images and --batch must be at least 1.");
             var sizes = r.GetValue(memory)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => int.TryParse(s, out var n) && n > 0 ? n : throw new ArgumentException($"--memory-images: '{s}' is not a positive number.")).ToList();
+                .Select(s => int.TryParse(s, out var n) && n > 0 ? n : throw new UserInputException($"--memory-images: '{s}' is not a positive number.")).ToList();
             torch_seed();
             string preset = r.GetValue(model)!;
             string? weightsPath = r.GetValue(weights);

@@ -43,21 +43,22 @@ public static class DataCommand
         var names = new Argument<string[]>("name") { Description = "Data sets to check (default: every one present)", Arity = ArgumentArity.ZeroOrMore };
         var verify = new Option<bool>("--verify") { Description = "Also re-hash the kept files the fetch marker lists (sha256)" };
         var classes = new Option<bool>("--classes") { Description = "Print the count of every class, however many" };
+        var deep = new Option<bool>("--deep") { Description = $"Decode every image file (default: a sample of {Datasets.SampledImages} per split)" };
         var data = DataRootOption();
-        var cmd = new Command("check", "Counts per split and class, format, and checksum state of data sets") { names, verify, classes, data };
+        var cmd = new Command("check", "Counts per split and class, format, and checksum state of data sets") { names, verify, classes, deep, data };
         cmd.SetAction(r =>
         {
             var root = r.GetValue(data) ?? ZfVizPaths.DataRoot;
             var requested = r.GetValue(names) ?? [];
             if (requested.Length == 0 && !Directory.Exists(root))
-                throw new DirectoryNotFoundException($"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR).");
+                throw new UserInputException($"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR).");
             var sets = requested.Length > 0 ? requested.Select(n => Datasets.Find(n)).ToList()
                 : Datasets.All.Where(d => Directory.Exists(Path.Combine(root, d.Name))).ToList();
             if (sets.Count == 0) { Console.WriteLine($"No data sets in {root}. Run data-scripts/fetch-all.sh."); return 1; }
             bool ok = true;
             foreach (var d in sets)
             {
-                var s = Datasets.Check(d.Name, root, r.GetValue(verify));
+                var s = Datasets.Check(d.Name, root, r.GetValue(verify), r.GetValue(deep));
                 ok &= s.Ok;
                 Print(s, r.GetValue(classes));
             }
@@ -89,7 +90,7 @@ public static class DataCommand
         var cmd = new Command("bench", "Measure CIFAR-10: first load (decode, images/s), cached reload time, augmentation images/s") { batch, imagenet, data };
         cmd.SetAction(r =>
         {
-            if (r.GetValue(batch) < 1) throw new ArgumentException("--batch must be at least 1.");
+            if (r.GetValue(batch) < 1) throw new UserInputException("--batch must be at least 1.");
             TorchRuntime.Initialize();
             var b = DataBenchmark.Run(r.GetValue(data), r.GetValue(batch), m => Console.Error.WriteLine(m));
             Console.WriteLine($"CIFAR-10 ({b.Format}), {b.Threads} decoding threads, {b.TorchThreads} torch threads");

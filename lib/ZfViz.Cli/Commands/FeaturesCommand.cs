@@ -20,15 +20,11 @@ public static partial class FeaturesCommand
     public static void CheckModel(string? model)
     {
         if (model != ResNet18ImageNet)
-            throw new ArgumentException($"--model: unknown model '{model}'; available: {ResNet18ImageNet}.");
+            throw new UserInputException($"--model: unknown model '{model}'; available: {ResNet18ImageNet}.");
     }
 
-    /// <summary>Fails before any work if the output's folder does not exist.</summary>
-    public static void CheckOutput(string output)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--out {output}: the folder {dir} does not exist.");
-    }
+    /// <summary>Fails before any work if --out cannot take the output (see <see cref="OutputPath.CheckFile"/>).</summary>
+    public static void CheckOutput(string output, params string?[] inputs) => OutputPath.CheckFile(output, "--out", inputs);
 
     public static Command Create()
     {
@@ -57,9 +53,9 @@ public static partial class FeaturesCommand
             var folder = r.GetValue(images);
             var outPath = r.GetValue(output)!;
             int batchSize = r.GetValue(batch);
-            if ((inPath is null) == (folder is null)) throw new ArgumentException("give exactly one of --input X.npy and --images DIR.");
-            if (batchSize < 1) throw new ArgumentException("--batch-size must be at least 1.");
-            CheckOutput(outPath);
+            if ((inPath is null) == (folder is null)) throw new UserInputException("give exactly one of --input X.npy and --images DIR.");
+            if (batchSize < 1) throw new UserInputException("--batch-size must be at least 1.");
+            CheckOutput(outPath, inPath);
 
             Tensor? x = null;
             IReadOnlyList<string> files = [];
@@ -73,7 +69,7 @@ public static partial class FeaturesCommand
                 files = ResNet18Features.ListImages(folder!);
                 if (r.GetValue(limit) is { } n)
                 {
-                    if (n < 1) throw new ArgumentException("--limit must be at least 1.");
+                    if (n < 1) throw new UserInputException("--limit must be at least 1.");
                     files = files.Take(n).ToList();
                 }
             }
@@ -99,6 +95,7 @@ public static partial class FeaturesCommand
                         : ResNet18Features.FromFiles(net, prep!, files, batchSize, Report);
                 });
             clock.Stop();
+            ZfViz.IO.FiniteValues.RequireResult(features, $"{outPath}: the features");
             Npy.Write(outPath, features);
             Console.WriteLine($"{count} images in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:0.0} images/s, batch {batchSize}) -> {outPath} [{count},{ResNet18.FeatureCount}] float32");
             return 0;

@@ -24,7 +24,7 @@ public static class FixTorchCommand
 
     static int Run(string[] roots, bool check, bool force, string? systemLib)
     {
-        if (systemLib is not null && !File.Exists(systemLib)) throw new FileNotFoundException($"--system-libstdcxx: no such file: {systemLib}");
+        if (systemLib is not null && !File.Exists(systemLib)) throw new UserInputException($"--system-libstdcxx: no such file: {systemLib}");
         var lib = systemLib ?? TorchNativeFix.FindSystemLibStdCxx();
         if (!force && !TorchNativeFix.IsNeeded(lib))
         {

@@ -18,7 +18,9 @@ public static class InfoCommand
                 Console.WriteLine(JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             else
                 foreach (var (label, value) in info.Rows()) Console.WriteLine($"{label,-15} {value}");
-            return info.TorchError is null ? 0 : 1;
+            // A wrong setting is the user's input (exit 2, after the table, so they see the rest); libtorch not loading is 1.
+            if (info.ConfigError is not null) Console.Error.WriteLine($"zfviz: error: {info.ConfigError}");
+            return info.ConfigError is not null ? CliRunner.BadInput : info.TorchError is null ? 0 : 1;
         });
         return cmd;
     }

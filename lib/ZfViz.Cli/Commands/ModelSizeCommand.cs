@@ -28,8 +28,9 @@ public static class ModelSizeCommand
             var baseline = ModelOption.Resolve(r.GetValue(model)!).Config;
             var variants = VariantStudy.Table3(baseline);
             var p = sizes.Resolve(r);
-            if (p.Epochs < 1 || p.BatchSize < 1) throw new ArgumentException("--epochs and --batch must be at least 1.");
-            if (p.TrainImages is < 1 || p.EvalImages is < 1) throw new ArgumentException("--train-images and --eval-images must be at least 1.");
+            if (p.Epochs < 1 || p.BatchSize < 1) throw new UserInputException("--epochs and --batch must be at least 1.");
+            if (p.TrainImages is < 1 || p.EvalImages is < 1) throw new UserInputException("--train-images and --eval-images must be at least 1.");
+            if (r.GetValue(runs) is { } chosen) ZfViz.IO.OutputPath.CheckFolder(chosen, "--runs", force: true, ownFiles: []);
             var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(baseline)).ToLowerInvariant();
             var options = TrainingOptions.ForProfile(p, baseline);
             var root = r.GetValue(runs) ?? Path.Combine(ZfVizPaths.ModelsRoot, "table3",

@@ -30,7 +30,8 @@ public static class NotebooksCommand
         cmd.SetAction(r =>
         {
             var p = r.GetValue(profile) is { } name ? Profile.Parse(name) : Profile.FromEnvironment();
-            if (r.GetValue(timeout) < 1) throw new ArgumentException("--timeout-minutes must be at least 1.");
+            if (r.GetValue(timeout) < 1) throw new UserInputException("--timeout-minutes must be at least 1.");
+            ZfViz.IO.OutputPath.CheckFolder(r.GetValue(output)!, "--out", force: true, ownFiles: []);
             var notebooks = NotebookRunner.Discover(r.GetValue(folder)!, r.GetValue(filter));
             var runner = new NotebookRunner { OutputDirectory = r.GetValue(output)!, Profile = p, Timeout = TimeSpan.FromMinutes(r.GetValue(timeout)) };
             Console.WriteLine($"Running {notebooks.Count} notebook(s), profile {p.Name}, executed copies in {Path.GetFullPath(runner.OutputDirectory)}");
@@ -56,7 +57,9 @@ public static class NotebooksCommand
         var cmd = new Command("strip", "Remove outputs from the notebooks so they are committed clean") { folder };
         cmd.SetAction(r =>
         {
-            foreach (var nb in NotebookRunner.Discover(r.GetValue(folder)!))
+            var notebooks = NotebookRunner.Discover(r.GetValue(folder)!);
+            foreach (var nb in notebooks) NotebookRunner.ReadNotebook(nb); // all checked first: a bad one strips none
+            foreach (var nb in notebooks)
                 Console.WriteLine($"{(NotebookRunner.StripOutputs(nb) ? "stripped" : "clean   ")} {Path.GetFileName(nb)}");
             return 0;
         });

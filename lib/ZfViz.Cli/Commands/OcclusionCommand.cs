@@ -31,12 +31,13 @@ public static class OcclusionCommand
         var strongest = new Option<string>("--strongest") { Description = "Without --feature: the map with the largest total or the largest single activation (total, peak)", DefaultValueFactory = _ => "total" };
         var cls = new Option<int?>("--class") { Description = "Class whose probability is mapped (default: the unoccluded image's most probable class)" };
         var output = new Option<string>("--out") { Description = "Output folder (created; its parent must exist)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Write into --out even if it is a non-empty folder without earlier occlusion output" };
         var cmd = new Command("occlusion", "Occlusion sensitivity: slide a grey square over an image (Sec. 4.4, Fig. 7)")
-            { model, weights, input, size, stride, layer, feature, strongest, cls, output };
+            { model, weights, input, size, stride, layer, feature, strongest, cls, output, force };
         cmd.SetAction(r =>
         {
             Console.WriteLine(Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!, r.GetValue(size), r.GetValue(stride),
-                r.GetValue(layer), r.GetValue(feature), r.GetValue(cls), r.GetValue(output)!, ParseStrength(r.GetValue(strongest)!)));
+                r.GetValue(layer), r.GetValue(feature), r.GetValue(cls), r.GetValue(output)!, ParseStrength(r.GetValue(strongest)!), r.GetValue(force)));
             return 0;
         });
         return cmd;
@@ -44,14 +45,11 @@ public static class OcclusionCommand
 
     /// <summary>Runs the occlusion and writes DIR; returns the printed summary.</summary>
     public static string Run(string preset, string? weightsPath, string inputPath, int size, int stride, string? layerName,
-        int? feature, int? targetClass, string outDir, MapStrength strongest = MapStrength.Total)
+        int? feature, int? targetClass, string outDir, MapStrength strongest = MapStrength.Total, bool force = false)
     {
-        var full = Path.GetFullPath(outDir);
-        var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
-        if (File.Exists(full)) throw new ArgumentException($"--out {outDir}: is a file, not a folder.");
-        if (size < 1) throw new ArgumentException($"--size {size}: must be at least 1.");
-        if (stride < 1) throw new ArgumentException($"--stride {stride}: must be at least 1.");
+        var full = OutputPath.CheckFolder(outDir, "--out", force, OutputFiles, inputPath, weightsPath);
+        if (size < 1) throw new UserInputException($"--size {size}: must be at least 1.");
+        if (stride < 1) throw new UserInputException($"--stride {stride}: must be at least 1.");
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
 
@@ -64,7 +62,7 @@ public static class OcclusionCommand
             var stage = layerName ?? "layer4";
             ResNet18Cli.CheckStage(stage);
             if (feature is { } f) ResNet18Cli.CheckStageAndFeature(stage, f);
-            if (targetClass is not null) throw new ArgumentException($"--class: {ResNet18Cli.ModelName} has no classifier (its export ends at global pooling).");
+            if (targetClass is not null) throw new UserInputException($"--class: {ResNet18Cli.ModelName} has no classifier (its export ends at global pooling).");
             x = Npy.ReadFloat32Tensor(inputPath);
             ResNet18Cli.CheckInput(x, inputPath, single: true);
             CheckSize(size, x);
@@ -85,12 +83,14 @@ public static class OcclusionCommand
             var layer = layerName ?? deconv.Layers[^1].Name;
             int index = deconv.IndexOf(layer);
             int maps = deconv.Layers[index].Channels;
-            if (feature is { } f && (f < 0 || f >= maps)) throw new ArgumentException($"--feature {f}: {layer} has feature maps 0..{maps - 1}.");
-            if (targetClass is { } k && (k < 0 || k >= net.Config.Classes)) throw new ArgumentException($"--class {k}: {net.Config.Name} has classes 0..{net.Config.Classes - 1}.");
+            if (feature is { } f && (f < 0 || f >= maps)) throw new UserInputException($"--feature {f}: {layer} has feature maps 0..{maps - 1}.");
+            if (targetClass is { } k && (k < 0 || k >= net.Config.Classes)) throw new UserInputException($"--class {k}: {net.Config.Name} has classes 0..{net.Config.Classes - 1}.");
             result = Occlusion.Map(net, x, size, stride, layer, feature, targetClass, strongest: strongest);
             projection = Occlusion.Projection(net, x, result);
         }
         using var _ = owned;
+        using (var activation = tensor(result.Activation.Cast<float>().ToArray()))
+            FiniteValues.RequireResult(activation, $"{outDir}: the occlusion map");
 
         var tmp = full + ".zfviz-tmp-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(tmp);
@@ -117,15 +117,18 @@ public static class OcclusionCommand
         return Format(result);
     }
 
+    /// <summary>The files occlusion writes into --out (an existing folder holding one of them is an earlier run's).</summary>
+    public static readonly IReadOnlyList<string> OutputFiles = ["activation.npy", "probability.npy", "top_class.npy", "occlusion.png"];
+
     /// <summary>"total" or "peak" (any case); anything else is bad input.</summary>
     public static MapStrength ParseStrength(string text) =>
         Enum.TryParse<MapStrength>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(text, out _) ? s
-            : throw new ArgumentException($"--strongest {text}: choose total or peak.");
+            : throw new UserInputException($"--strongest {text}: choose total or peak.");
 
     static void CheckSize(int size, Tensor x)
     {
         long side = Math.Min(x.shape[2], x.shape[3]);
-        if (size > side) throw new ArgumentException($"--size {size}: larger than the {x.shape[2]}x{x.shape[3]} image.");
+        if (size > side) throw new UserInputException($"--size {size}: larger than the {x.shape[2]}x{x.shape[3]} image.");
     }
 
     /// <summary>A network input [C,H,W] made viewable: min-max scaled to 0..1 (the mean is not known here); one channel becomes grey.</summary>

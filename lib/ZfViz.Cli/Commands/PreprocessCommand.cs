@@ -22,10 +22,11 @@ public static class PreprocessCommand
             FeaturesCommand.CheckModel(r.GetValue(model));
             var path = r.GetValue(image)!;
             var outPath = r.GetValue(output)!;
-            FeaturesCommand.CheckOutput(outPath);
+            OutputPath.CheckFile(outPath, "--out", path);
             TorchRuntime.Initialize();
+            using var rgb = ResNet18Preprocessing.LoadRgb(path); // the user's photo is checked before the package is loaded
             using var prep = ResNet18Preprocessing.Load();
-            using var x = prep.FromFile(path).unsqueeze(0);
+            using var x = prep.Apply(rgb).unsqueeze(0);
             Npy.Write(outPath, x);
             Console.WriteLine($"{path} -> {outPath} [1,3,224,224] float32");
             return 0;

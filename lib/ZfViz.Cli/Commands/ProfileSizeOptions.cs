@@ -19,6 +19,10 @@ public sealed class ProfileSizeOptions
     public Profile Resolve(ParseResult r)
     {
         var p = r.GetValue(Profile) is { } name ? ZfViz.Runtime.Profile.Parse(name) : ZfViz.Runtime.Profile.FromEnvironment();
+        AtLeastOne(r.GetValue(Epochs), "--epochs");
+        AtLeastOne(r.GetValue(Batch), "--batch");
+        AtLeastOne(r.GetValue(TrainImages), "--train-images");
+        AtLeastOne(r.GetValue(EvalImages), "--eval-images");
         return p with
         {
             TrainImages = r.GetValue(TrainImages) ?? p.TrainImages,
@@ -26,5 +30,10 @@ public sealed class ProfileSizeOptions
             Epochs = r.GetValue(Epochs) ?? p.Epochs,
             BatchSize = r.GetValue(Batch) ?? p.BatchSize,
         };
+    }
+
+    static void AtLeastOne(int? value, string option)
+    {
+        if (value is < 1) throw new UserInputException($"must be at least 1; got {value}.", option);
     }
 }

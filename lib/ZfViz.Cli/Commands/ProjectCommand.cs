@@ -38,8 +38,7 @@ public static class ProjectCommand
 
     public static string Run(string preset, string? weightsPath, string inputPath, string layerName, int feature, string outPath)
     {
-        var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
-        if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"--out: the folder {outDir} does not exist.");
+        OutputPath.CheckFile(outPath, "--out", inputPath, weightsPath);
         if (ResNet18Cli.IsResNet(preset)) return RunResNet(weightsPath, inputPath, layerName, feature, outPath);
         var spec = ModelOption.Resolve(preset, [ResNet18Cli.ModelName]);
         if (weightsPath is null) throw new UserInputException($"is required for {spec} (a preset's or config's network has no weights of its own).", "--weights");
@@ -48,6 +47,7 @@ public static class ProjectCommand
         var (net, x, deconv, layer) = PresetModel.Prepare(preset, weightsPath, inputPath, layerName, feature, single: true);
         using var _ = net;
         var (point, projection) = deconv.ProjectStrongest(x, layer, feature);
+        CheckResult(point.Value, projection, outPath);
         Npy.Write(outPath, projection.contiguous());
         return Format(point);
     }
@@ -62,8 +62,17 @@ public static class ProjectCommand
         ResNet18Cli.CheckInput(x, inputPath, single: true);
         var model = ResNet18Cli.Model;
         var p = ResNet18Deconv.Project(model, x, stage, feature);
+        CheckResult(p.Value, p.Image, outPath);
         Npy.Write(outPath, p.Image.contiguous());
         return Format(new ActivationPoint(0, feature, p.Y, p.X, p.Value));
+    }
+
+    /// <summary>A NaN/Inf activation or projection is an error (a warning under --allow-nonfinite), never a silent result.</summary>
+    static void CheckResult(float value, Tensor projection, string outPath)
+    {
+        using var v = tensor(new[] { value });
+        FiniteValues.RequireResult(v, $"{outPath}: the strongest activation");
+        FiniteValues.RequireResult(projection, $"{outPath}: the projection");
     }
 
     public static string Format(ActivationPoint p) =>

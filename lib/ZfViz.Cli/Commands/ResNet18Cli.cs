@@ -23,13 +23,13 @@ public static class ResNet18Cli
     public static void CheckNoWeights(string? weights)
     {
         if (weights is not null)
-            throw new ArgumentException($"--weights: {ModelName} uses the weights from its NuGet package (Microsoft.ML.DnnImageFeaturizer.ResNet18); leave --weights out.");
+            throw new UserInputException($"--weights: {ModelName} uses the weights from its NuGet package (Microsoft.ML.DnnImageFeaturizer.ResNet18); leave --weights out.");
     }
 
     public static void CheckStage(string stage)
     {
         if (!Stages.Contains(stage))
-            throw new ArgumentException($"--layer {stage}: {ModelName} has stages {string.Join(", ", Stages)}.");
+            throw new UserInputException($"--layer {stage}: {ModelName} has stages {string.Join(", ", Stages)}.");
     }
 
     public static void CheckStageAndFeature(string stage, int feature)
@@ -37,14 +37,14 @@ public static class ResNet18Cli
         CheckStage(stage);
         int channels = ResNet18.StageChannels[stage];
         if (feature < 0 || feature >= channels)
-            throw new ArgumentException($"--feature {feature}: {stage} has feature maps 0..{channels - 1}.");
+            throw new UserInputException($"--feature {feature}: {stage} has feature maps 0..{channels - 1}.");
     }
 
     /// <summary>The network's own preprocessed input: float32 [N,3,224,224] (N = 1 when <paramref name="single"/>).</summary>
     public static void CheckInput(Tensor x, string source, bool single)
     {
-        if (x.dtype != ScalarType.Float32) throw new InvalidDataException($"{source}: expected float32; got {x.dtype}.");
+        if (x.dtype != ScalarType.Float32) throw new UserInputException($"{source}: expected float32; got {x.dtype}.");
         if (x.dim() != 4 || x.shape[0] < 1 || (single && x.shape[0] != 1) || x.shape[1] != 3 || x.shape[2] != ResNet18.InputSize || x.shape[3] != ResNet18.InputSize)
-            throw new ArgumentException($"{source}: {ModelName} expects its preprocessed input (BGR minus the mean image) [{(single ? "1" : "N")},3,224,224]; got [{string.Join(",", x.shape)}].");
+            throw new UserInputException($"{source}: {ModelName} expects its preprocessed input (BGR minus the mean image) [{(single ? "1" : "N")},3,224,224]; got [{string.Join(",", x.shape)}].");
     }
 }

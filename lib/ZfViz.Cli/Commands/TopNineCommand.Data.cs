@@ -19,19 +19,30 @@ public static partial class TopNineCommand
     /// Fig. 2 for a data set: top-k search over the split, projections, one sheet per layer (PNG and interactive
     /// HTML) and index.json, written to a temporary folder and moved into place only when everything succeeded.
     /// </summary>
-    static int RunOnData(string preset, string? weights, string data, string? layerList, int features, int k, string? output, int? limit, bool json)
+    static int RunOnData(string preset, string? weights, string data, string? layerList, int features, int k, string? output, int? limit, bool json,
+        bool trainIfMissing = false)
     {
-        if (output is null) throw new ArgumentException("--out DIR is required with --data.");
-        if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
+        // Every argument is checked before any work: a bad split or layer must not be found after minutes of training.
+        if (output is null) throw new UserInputException("--out DIR is required with --data.");
+        if (features < 0) throw new UserInputException($"--features must be >= 0 (0 = all maps); got {features}.");
+        if (limit is < 1) throw new UserInputException($"must be at least 1; got {limit}.", "--images");
         var parts = data.Split(':');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new ArgumentException($"--data must be NAME:SPLIT (e.g. cifar10:test); got '{data}'.");
-        var full = Path.GetFullPath(output);
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new UserInputException($"--data must be NAME:SPLIT (e.g. cifar10:test); got '{data}'.");
+        var info = Datasets.Find(parts[0]);
+        if (!info.Splits.Contains(parts[1]))
+            throw new UserInputException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{parts[1]}'.", "--data");
+        var spec = ModelOption.Resolve(preset, [ResNet18Cli.ModelName]);
+        var config = spec.Config;
+        var convNames = config.Convs.Select((c, i) => (Name: NetConfig.ConvName(i), c.Removed)).Where(t => !t.Removed).Select(t => t.Name).ToList();
+        foreach (var l in (layerList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!convNames.Contains(l)) throw new UserInputException($"{config.Name} has no layer '{l}'; its conv layers are {string.Join(", ", convNames)}.", "--layers");
+        var full = OutputPath.CheckFolder(output, "--out", force: true, SheetFiles, weights);
         var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        if (weights is null && spec.IsPreset) CheckTrainedModel(config, trainIfMissing); // a config without --weights: LoadModel says what to do
         TorchRuntime.Initialize();
 
         using var model = LoadModel(preset, weights);
-        var config = model.Config;
+        config = model.Config;
         var deconv = Deconvnet.FromModule(model.Net);
         var layers = (layerList ?? string.Join(",", deconv.Layers.Select(l => l.Name)))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => deconv.Layers[deconv.IndexOf(l)].Name).ToList();
@@ -54,7 +65,7 @@ public static partial class TopNineCommand
                 index.Add(SheetIndexEntry(layer, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
             }
-            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
             PublishSheets(tmp, full, text, json, layers.Count);
         }
         finally
@@ -103,6 +114,23 @@ public static partial class TopNineCommand
     }
 
     /// <summary>
+    /// Without --weights, top9 --data uses the profile's trained model; training it can take many minutes, so that
+    /// only happens when asked (--train-if-missing), and is announced at once.
+    /// </summary>
+    static void CheckTrainedModel(NetConfig config, bool trainIfMissing)
+    {
+        var profile = Profile.FromEnvironment();
+        var run = ModelStore.RunDirectory(config.Name, profile);
+        if (File.Exists(RunFiles.FinalModel(run))) return;
+        if (!trainIfMissing)
+            throw new UserInputException(
+                $"no trained {config.Name} for the {profile.Name} profile in {run}. Give --weights FILE.safetensors, " +
+                $"or pass --train-if-missing to train it first (profile {profile.Name}: {profile.Epochs} epoch(s); this can take long), " +
+                $"or run `zfviz train --model {config.Name}` yourself.", "--weights");
+        Console.Error.WriteLine($"top9: no trained {config.Name} for the {profile.Name} profile yet; training it first in {run} (--train-if-missing) ...");
+    }
+
+    /// <summary>
     /// The network and its preprocessing: a ZFViz checkpoint (with pixel_mean), plain weights (input = pixels / 255), or
     /// for a preset without --weights the profile's trained model. A config JSON has no trained model in the store, and
     /// random weights would give meaningless sheets without a word, so it needs --weights (e.g. the model.safetensors of
@@ -118,11 +146,12 @@ public static partial class TopNineCommand
                 "--weights");
         if (weights is null)
         {
+            Console.Error.WriteLine($"top9: using the {Profile.FromEnvironment().Name} profile's trained {config.Name} from {ModelStore.RunDirectory(config.Name, Profile.FromEnvironment())}");
             // The profile's trained model (trained on first use) on the preset's own data set.
             var name = TrainingData.DefaultFor(config);
             Func<string, ImageDataset>? data = name is "cifar10" or "fashion-mnist"
                 ? split => Datasets.Load(name, split, config.InputSize, new DataLoadOptions(Channels: config.InputChannels)) : null;
-            var trained = ModelStore.GetOrTrain(config.Name, Profile.FromEnvironment(), data);
+            var trained = ModelStore.GetOrTrain(config.Name, Profile.FromEnvironment(), data, new TrainingLines());
             trained.Net.eval();
             return trained;
         }
@@ -144,5 +173,14 @@ public static partial class TopNineCommand
         }
         var net = PresetModel.Load(preset, weights!);
         return new TrainedModel(net, new InputNorm(zeros(config.InputChannels, config.InputSize, config.InputSize), 1f), 0, new Dictionary<string, string>());
+    }
+
+    /// <summary>Training progress on stderr (an epoch line, and about ten lines per epoch), so a long job is never silent.</summary>
+    sealed class TrainingLines : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            if (p.Phase == "epoch" || p.Batch % Math.Max(1, p.Batches / 10) == 0) Console.Error.WriteLine("  " + p);
+        }
     }
 }

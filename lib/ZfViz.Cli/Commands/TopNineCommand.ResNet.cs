@@ -20,7 +20,7 @@ public static partial class TopNineCommand
     /// </summary>
     public static IReadOnlyList<ActivationPoint> RunResNetOnInput(string inputPath, string stage, int feature, int k)
     {
-        if (k < 1) throw new ArgumentException($"--k must be at least 1; got {k}.");
+        if (k < 1) throw new UserInputException($"--k must be at least 1; got {k}.");
         ResNet18Cli.CheckStageAndFeature(stage, feature);
         TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
@@ -57,16 +57,20 @@ public static partial class TopNineCommand
     /// <param name="dataRoot">Data root override (tests); default ZfVizPaths.DataRoot.</param>
     public static int RunResNetOnData(string data, string? stageList, int features, int k, string? output, int? limit, bool json, string? dataRoot = null)
     {
-        if (output is null) throw new ArgumentException("--out DIR is required with --data.");
-        if (features < 0) throw new ArgumentException($"--features must be >= 0 (0 = all maps); got {features}.");
+        if (output is null) throw new UserInputException("--out DIR is required with --data.");
+        if (features < 0) throw new UserInputException($"--features must be >= 0 (0 = all maps); got {features}.");
         var parts = data.Split(':');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new ArgumentException($"--data must be NAME:SPLIT (e.g. imagenet-samples:all); got '{data}'.");
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new UserInputException($"--data must be NAME:SPLIT (e.g. imagenet-samples:all); got '{data}'.");
         var stages = (stageList ?? string.Join(",", ResNet18Cli.DefaultSheetStages))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
         foreach (var s in stages) ResNet18Cli.CheckStage(s);
+        if (limit is < 1) throw new UserInputException($"must be at least 1; got {limit}.", "--images");
+        var info = Datasets.Find(parts[0]);
+        if (!info.Splits.Contains(parts[1]))
+            throw new UserInputException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{parts[1]}'.", "--data");
         var full = Path.GetFullPath(output);
         var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"--out: the folder {parent} does not exist.");
+        if (!Directory.Exists(parent)) throw new UserInputException($"--out: the folder {parent} does not exist.");
         TorchRuntime.Initialize();
 
         var model = ResNet18Cli.Model;
@@ -90,7 +94,7 @@ public static partial class TopNineCommand
                 index.Add(SheetIndexEntry(stage, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
                 Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");
             }
-            var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions { WriteIndented = true });
+            var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
             PublishSheets(tmp, full, text, json, stages.Count);
         }
         finally

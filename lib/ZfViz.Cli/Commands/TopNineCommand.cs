@@ -38,20 +38,28 @@ public static partial class TopNineCommand
         var json = new Option<bool>("--json") { Description = "Print the activations as JSON: [{\"image\":0,\"y\":3,\"x\":5,\"value\":1.23}, ...], strongest first" };
         var output = new Option<string?>("--out") { Description = "With --data: folder for the sheets (PNG) and index.json" };
         var limit = new Option<int?>("--images") { Description = "With --data: search a class-balanced subset of N images" };
+        var trainIfMissing = new Option<bool>("--train-if-missing") { Description = "With --data and no --weights: train the profile's model first if it is not in the model store (can take long)" };
+        var force = new Option<bool>("--force") { Description = "With --data: write into --out even if it is a non-empty folder without an earlier index.json" };
         var cmd = new Command("top9", "The strongest activations of feature maps over a data set, projected beside their image patches (Fig. 2)")
-            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit };
+            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit, force, trainIfMissing };
         cmd.SetAction(r =>
         {
-            if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new ArgumentException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
-            if (r.GetValue(k) < 1) throw new ArgumentException($"--k must be at least 1; got {r.GetValue(k)}.");
+            if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new UserInputException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
+            if (r.GetValue(k) < 1) throw new UserInputException($"--k must be at least 1; got {r.GetValue(k)}.");
+            if (r.GetValue(data) is not null)
+            {
+                if (r.GetValue(output) is not { } dir) throw new UserInputException("--out DIR is required with --data.");
+                OutputPath.CheckFolder(dir, "--out", r.GetValue(force), SheetFiles, r.GetValue(weights));
+            }
             if (ResNet18Cli.IsResNet(r.GetValue(model)!))
             {
                 ResNet18Cli.CheckNoWeights(r.GetValue(weights));
                 if (r.GetValue(input) is { } resnetInput)
                 {
-                    if (r.GetValue(layer) is not { } rl) throw new ArgumentException("--layer is required with --input.");
-                    if (r.GetValue(feature) is not { } rf) throw new ArgumentException("--feature is required with --input.");
+                    if (r.GetValue(layer) is not { } rl) throw new UserInputException("--layer is required with --input.");
+                    if (r.GetValue(feature) is not { } rf) throw new UserInputException("--feature is required with --input.");
                     var rtop = RunResNetOnInput(resnetInput, rl, rf, r.GetValue(k));
+                    CheckValues(rtop);
                     if (r.GetValue(json)) Console.WriteLine(ToJson(rtop));
                     else foreach (var p in rtop) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
                     return 0;
@@ -63,18 +71,22 @@ public static partial class TopNineCommand
             if (r.GetValue(input) is { } inputPath)
             {
                 if (r.GetValue(weights) is not { } w) throw new UserInputException($"is required with --input (for {spec}).", "--weights");
-                if (r.GetValue(layer) is not { } l) throw new ArgumentException("--layer is required with --input.");
-                if (r.GetValue(feature) is not { } f) throw new ArgumentException("--feature is required with --input.");
+                if (r.GetValue(layer) is not { } l) throw new UserInputException("--layer is required with --input.");
+                if (r.GetValue(feature) is not { } f) throw new UserInputException("--feature is required with --input.");
                 var top = RunOnInput(r.GetValue(model)!, w, inputPath, l, f, r.GetValue(k));
+                CheckValues(top);
                 if (r.GetValue(json)) Console.WriteLine(ToJson(top));
                 else foreach (var p in top) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
                 return 0;
             }
             return RunOnData(r.GetValue(model)!, r.GetValue(weights), r.GetValue(data)!, r.GetValue(layers) ?? r.GetValue(layer),
-                r.GetValue(features), r.GetValue(k), r.GetValue(output), r.GetValue(limit), r.GetValue(json));
+                r.GetValue(features), r.GetValue(k), r.GetValue(output), r.GetValue(limit), r.GetValue(json), r.GetValue(trainIfMissing));
         });
         return cmd;
     }
+
+    /// <summary>The file every sheet folder holds (an existing folder with it is an earlier run's, replaced file by file).</summary>
+    static readonly IReadOnlyList<string> SheetFiles = ["index.json"];
 
     public static IReadOnlyList<ActivationPoint> RunOnInput(string preset, string weightsPath, string inputPath, string layerName, int feature, int k)
     {
@@ -88,5 +100,15 @@ public static partial class TopNineCommand
     }
 
     public static string ToJson(IEnumerable<ActivationPoint> points) =>
-        JsonSerializer.Serialize(points.Select(p => new TopActivationJson(p.Image, p.Y, p.X, p.Value)));
+        JsonSerializer.Serialize(points.Select(p => new TopActivationJson(p.Image, p.Y, p.X, p.Value)), JsonOptions);
+
+    /// <summary>JSON that can carry NaN and Infinity (as "NaN", "Infinity") when --allow-nonfinite let them through, instead of failing to serialize.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>NaN/Inf among the strongest activations is an error (a warning under --allow-nonfinite).</summary>
+    static void CheckValues(IReadOnlyList<ActivationPoint> points)
+    {
+        using var v = tensor(points.Select(p => p.Value).ToArray());
+        FiniteValues.RequireResult(v, "top9: the activations found");
+    }
 }

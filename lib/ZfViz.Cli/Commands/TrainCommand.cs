@@ -25,11 +25,12 @@ public static class TrainCommand
         var checkpoints = new Option<string?>("--checkpoints") { Description = "Epochs to keep, e.g. 1,2,5,10 (default: the paper's 1,2,5,10,20,30,40,64 of 70, scaled)" };
         var output = new Option<string?>("--out") { Description = "Run folder (default: $ZFVIZ_MODELS/<model name>/<profile>, or <model name>-<data>/<profile> for other data)" };
         var fresh = new Option<bool>("--fresh") { Description = "Start over even if the run folder holds a resumable state" };
+        var force = new Option<bool>("--force") { Description = "Use --out even if it is a non-empty folder that holds no earlier run" };
         var filters = new Option<string?>("--conv-filters") { Description = "What-if: filters of every conv layer, e.g. 48,96,144,144,96 (0 removes a layer)" };
         var fc = new Option<string?>("--fc") { Description = "What-if: units of fc6,fc7, e.g. 2048,2048 (0 removes a layer)" };
         var tenView = new Option<bool>("--ten-view") { Description = "Also report the 10-view test error at the end" };
         var cmd = new Command("train", "Train a model (SGD, momentum, dropout, RMS renormalisation, crops/flips) with resumable checkpoints")
-            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, tenView, filters, fc };
+            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, force, tenView, filters, fc };
         cmd.SetAction(r =>
         {
             var cfg = WithSizes(ModelOption.Resolve(r.GetValue(model)!).Config, r.GetValue(filters), r.GetValue(fc));
@@ -47,6 +48,9 @@ public static class TrainCommand
                 Seed = r.GetValue(seed),
                 CheckpointEpochs = r.GetValue(checkpoints) is { } c ? CheckpointSchedule.Parse(c) : null,
             };
+            CheckHyperParameters(options);
+            if (r.GetValue(output) is { } chosen)
+                ZfViz.IO.OutputPath.CheckFolder(chosen, "--out", r.GetValue(force), RunFolderFiles);
             var runDir = r.GetValue(output)
                 ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(SafeName(cfg.Name), p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{SafeName(cfg.Name)}-{SafeName(dataName)}", p.Name));
 
@@ -92,11 +96,11 @@ public static class TrainCommand
     {
         static int[] Parse(string text, string option) =>
             text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(t => int.TryParse(t, out var v) && v >= 0 ? v : throw new ArgumentException($"{option}: '{t}' is not a count >= 0.")).ToArray();
+                .Select(t => int.TryParse(t, out var v) && v >= 0 ? v : throw new UserInputException($"{option}: '{t}' is not a count >= 0.")).ToArray();
         if (filters is not null)
         {
             var f = Parse(filters, "--conv-filters");
-            if (f.Length != cfg.Convs.Count) throw new ArgumentException($"--conv-filters needs {cfg.Convs.Count} numbers for {cfg.Name}; got {f.Length}.");
+            if (f.Length != cfg.Convs.Count) throw new UserInputException($"--conv-filters needs {cfg.Convs.Count} numbers for {cfg.Name}; got {f.Length}.");
             for (int i = 0; i < f.Length; i++)
             {
                 int n = f[i];
@@ -107,10 +111,24 @@ public static class TrainCommand
         if (fc is not null)
         {
             var u = Parse(fc, "--fc");
-            if (u.Length != 2) throw new ArgumentException($"--fc needs two numbers (fc6,fc7); got {u.Length}.");
+            if (u.Length != 2) throw new UserInputException($"--fc needs two numbers (fc6,fc7); got {u.Length}.");
             cfg = cfg.WithFc(u[0], u[1]) with { Name = $"{cfg.Name}-fc{u[0]}-{u[1]}" };
         }
         return cfg.Validate();
+    }
+
+    /// <summary>What a run folder holds; a folder with one of them is an earlier run's (resumed or replaced).</summary>
+    static readonly IReadOnlyList<string> RunFolderFiles = ["config.json", "options.json", MetricsLog.FileName, "state.safetensors", "model.safetensors", "checkpoints"];
+
+    /// <summary>The hyper-parameters a run can use, checked before anything (config.json included) is written.</summary>
+    public static void CheckHyperParameters(TrainingOptions o)
+    {
+        if (!double.IsFinite(o.LearningRate) || o.LearningRate <= 0)
+            throw new UserInputException($"must be a positive finite number (e.g. 0.01); got {o.LearningRate}.", "--lr");
+        if (!double.IsFinite(o.Momentum) || o.Momentum < 0 || o.Momentum >= 1)
+            throw new UserInputException($"must be in [0, 1) (e.g. 0.9); got {o.Momentum}.", "--momentum");
+        if (!double.IsFinite(o.WeightDecay) || o.WeightDecay < 0)
+            throw new UserInputException($"must be a finite number >= 0 (e.g. 5e-4); got {o.WeightDecay}.", "--weight-decay");
     }
 
     static TrainingRun RunWithProgressBar(NetConfig cfg, ZfViz.Data.ImageDataset train, ZfViz.Data.ImageDataset test, TrainingOptions options,

@@ -30,7 +30,7 @@ public static class Cifar10
 
     public static FolderLoadResult Load(string folder, string split, ImagePreprocessing prep)
     {
-        if (split is not ("train" or "test")) throw new ArgumentException($"CIFAR-10 has splits train and test; got '{split}'.");
+        if (split is not ("train" or "test")) throw new UserInputException($"CIFAR-10 has splits train and test; got '{split}'.");
         switch (Format(folder))
         {
             case "binary":
@@ -38,7 +38,7 @@ public static class Cifar10
             case "jpeg":
                 return ImageFolder.Load(ImageFolderRoot(folder, split), prep, "cifar10");
             default:
-                throw new DirectoryNotFoundException(
+                throw new UserInputException(
                     $"{folder}: no CIFAR-10 here (expected cifar-10-batches-bin/ or jpg/train, jpg/test). Run data-scripts/fetch-cifar10.sh.");
         }
     }

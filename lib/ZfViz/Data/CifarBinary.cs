@@ -16,7 +16,7 @@ public static class CifarBinary
     {
         "train" => Enumerable.Range(1, 5).Select(i => Path.Combine(folder, $"data_batch_{i}.bin")).ToArray(),
         "test" => [Path.Combine(folder, "test_batch.bin")],
-        _ => throw new ArgumentException($"CIFAR-10 has splits train and test; got '{split}'."),
+        _ => throw new UserInputException($"CIFAR-10 has splits train and test; got '{split}'."),
     };
 
     /// <summary>Class names from batches.meta.txt (non-empty lines), else the standard ten.</summary>
@@ -25,7 +25,7 @@ public static class CifarBinary
         var meta = Path.Combine(folder, "batches.meta.txt");
         if (!File.Exists(meta)) return Cifar10.ClassNames;
         var names = File.ReadAllLines(meta).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        if (names.Length == 0) throw new InvalidDataException($"{meta}: no class names in the file.");
+        if (names.Length == 0) throw new UserInputException($"{meta}: no class names in the file.");
         return names;
     }
 
@@ -34,13 +34,13 @@ public static class CifarBinary
         var classNames = ReadClassNames(folder);
         var files = BatchFiles(folder, split);
         foreach (var f in files)
-            if (!File.Exists(f)) throw new FileNotFoundException($"{f}: CIFAR-10 batch file not found.", f);
+            if (!File.Exists(f)) throw new UserInputException($"{f}: CIFAR-10 batch file not found.", f);
         long total = 0;
         foreach (var f in files)
         {
             long length = new FileInfo(f).Length;
             if (length == 0 || length % RecordLength != 0)
-                throw new InvalidDataException(
+                throw new UserInputException(
                     $"{f}: {length} bytes is not a whole number of {RecordLength}-byte records (1 label + 32x32x3 pixels); truncated or not a CIFAR-10 batch.");
             total += length / RecordLength;
         }
@@ -55,7 +55,7 @@ public static class CifarBinary
             {
                 int o = r * RecordLength;
                 if (bytes[o] >= classNames.Count)
-                    throw new InvalidDataException($"{f}: record {r} has label {bytes[o]}, outside 0..{classNames.Count - 1}.");
+                    throw new UserInputException($"{f}: record {r} has label {bytes[o]}, outside 0..{classNames.Count - 1}.");
                 labels[n] = bytes[o];
                 Buffer.BlockCopy(bytes, o + 1, pixels, (int)(n * (RecordLength - 1)), RecordLength - 1);
             }
@@ -71,13 +71,13 @@ public static class CifarBinary
         var counts = new long[classes];
         foreach (var f in BatchFiles(folder, split))
         {
-            if (!File.Exists(f)) throw new FileNotFoundException($"{f}: CIFAR-10 batch file not found.", f);
+            if (!File.Exists(f)) throw new UserInputException($"{f}: CIFAR-10 batch file not found.", f);
             var bytes = File.ReadAllBytes(f);
             if (bytes.Length == 0 || bytes.Length % RecordLength != 0)
-                throw new InvalidDataException($"{f}: {bytes.Length} bytes is not a whole number of {RecordLength}-byte records.");
+                throw new UserInputException($"{f}: {bytes.Length} bytes is not a whole number of {RecordLength}-byte records.");
             for (int o = 0; o < bytes.Length; o += RecordLength)
             {
-                if (bytes[o] >= classes) throw new InvalidDataException($"{f}: record {o / RecordLength} has label {bytes[o]}, outside 0..{classes - 1}.");
+                if (bytes[o] >= classes) throw new UserInputException($"{f}: record {o / RecordLength} has label {bytes[o]}, outside 0..{classes - 1}.");
                 counts[bytes[o]]++;
             }
         }

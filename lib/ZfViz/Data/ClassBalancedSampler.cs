@@ -29,7 +29,7 @@ public static class ClassBalancedSampler
         foreach (var (label, indices) in byClass)
         {
             if (indices.Count < trainPerClass)
-                throw new ArgumentException($"Class {label} has {indices.Count} images; cannot draw {trainPerClass} training images per class.");
+                throw new UserInputException($"Class {label} has {indices.Count} images; cannot draw {trainPerClass} training images per class.");
             var shuffled = indices.ToArray();
             for (int i = shuffled.Length - 1; i > 0; i--)
             {

@@ -15,7 +15,7 @@ public static class DataBenchmark
     {
         var info = Datasets.Find("cifar10");
         var folder = Datasets.Folder("cifar10", dataRoot);
-        var format = Cifar10.Format(folder) ?? throw new DirectoryNotFoundException($"{folder}: no CIFAR-10 here. Run data-scripts/fetch-cifar10.sh.");
+        var format = Cifar10.Format(folder) ?? throw new UserInputException($"{folder}: no CIFAR-10 here. Run data-scripts/fetch-cifar10.sh.");
         var quiet = new DataLoadOptions(UseCache: false, DataRoot: dataRoot, Log: _ => { });
         var cached = quiet with { UseCache = true };
         var cache = TensorCache.ForDataRoot(dataRoot);

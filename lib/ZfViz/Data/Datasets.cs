@@ -36,7 +36,7 @@ public static class Datasets
 
     public static DatasetInfo Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown data set '{name}'. Known: {string.Join(", ", All.Select(d => d.Name))}.");
+        ?? throw new UserInputException($"Unknown data set '{name}'. Known: {string.Join(", ", All.Select(d => d.Name))}.");
 
     /// <summary>The folder of a data set: data root/NAME.</summary>
     public static string Folder(string name, string? dataRoot = null) => Path.Combine(dataRoot ?? ZfVizPaths.DataRoot, Find(name).Name);
@@ -48,7 +48,7 @@ public static class Datasets
     /// </summary>
     public static ImagePreprocessing Preprocessing(DatasetInfo info, int? size, DataLoadOptions? options = null)
     {
-        int s = size ?? info.NativeSize ?? throw new ArgumentException(
+        int s = size ?? info.NativeSize ?? throw new UserInputException(
             $"{info.Name} images vary in size; give a size (e.g. 224, or 32 for CIFAR-scale models).");
         int channels = options?.Channels ?? info.NativeChannels;
         var prep = options?.ResizeShorter is int r ? new ImagePreprocessing(s, r, channels)
@@ -64,7 +64,7 @@ public static class Datasets
     public static DatasetLoadReport LoadWithReport(string name, string split, int? size = null, DataLoadOptions? options = null)
     {
         var info = Find(name);
-        if (info.MultiLabel) throw new ArgumentException($"{info.Name} is multi-label; load it with Datasets.LoadMultiLabel.");
+        if (info.MultiLabel) throw new UserInputException($"{info.Name} is multi-label; load it with Datasets.LoadMultiLabel.");
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var log = options?.Log ?? (m => Console.Error.WriteLine(m));
@@ -90,7 +90,7 @@ public static class Datasets
     public static MultiLabelDataset LoadMultiLabel(string name, string split, int size, DataLoadOptions? options = null)
     {
         var info = Find(name);
-        if (!info.MultiLabel) throw new ArgumentException($"{info.Name} is single-label; load it with Datasets.Load.");
+        if (!info.MultiLabel) throw new UserInputException($"{info.Name} is single-label; load it with Datasets.Load.");
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var key = new CacheKey(info.Name, split, prep.Key, CacheKey.Fingerprint(folder, SourceFiles(info, folder, split)));
@@ -120,14 +120,14 @@ public static class Datasets
     static (string Root, string Folder) Locate(DatasetInfo info, string split, DataLoadOptions? options)
     {
         if (!info.Splits.Contains(split))
-            throw new ArgumentException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{split}'.");
+            throw new UserInputException($"{info.Name} has splits {string.Join(", ", info.Splits)}; got '{split}'.");
         var root = options?.DataRoot ?? ZfVizPaths.DataRoot;
         if (!Directory.Exists(root))
-            throw new DirectoryNotFoundException(
+            throw new UserInputException(
                 $"Data root {root} does not exist. Fill it with data-scripts/fetch-all.sh (offline: --mirror DIR), or point {ZfVizPaths.DataVariable} at it.");
         var folder = Path.Combine(root, info.Name);
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"{folder}: {info.Name} is not in the data root. Run data-scripts/{info.FetchScript}.");
+            throw new UserInputException($"{folder}: {info.Name} is not in the data root. Run data-scripts/{info.FetchScript}.");
         return (root, folder);
     }
 
@@ -167,10 +167,12 @@ public static class Datasets
     }
 
     /// <summary>
-    /// Checks a data set without decoding it: presence, format, counts per split and class, and the checksum state
-    /// from the fetch marker (<paramref name="verify"/>: also re-hash the files the marker lists).
+    /// Checks a data set: presence, format, counts per split and class, that it loads (IDX and CIFAR files are read
+    /// whole, and a sample of <see cref="SampledImages"/> image files per split is decoded; <paramref name="deep"/>:
+    /// every image file), and the checksum state from the fetch marker (<paramref name="verify"/>: also re-hash the
+    /// files the marker lists). "Present" without problems means "loadable".
     /// </summary>
-    public static DatasetStatus Check(string name, string? dataRoot = null, bool verify = false)
+    public static DatasetStatus Check(string name, string? dataRoot = null, bool verify = false, bool deep = false)
     {
         var info = Find(name);
         var folder = Path.Combine(dataRoot ?? ZfVizPaths.DataRoot, info.Name);
@@ -187,8 +189,12 @@ public static class Datasets
         };
         foreach (var split in info.Splits)
         {
-            try { splits.Add(CountSplit(info, folder, split)); }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            try
+            {
+                splits.Add(CountSplit(info, folder, split));
+                if (DecodeSample(info, folder, split, deep) is { } undecodable) problems.Add($"{split}: {undecodable}");
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UserInputException or ArgumentException or UnauthorizedAccessException)
             {
                 problems.Add($"{split}: {e.Message}");
             }
@@ -210,6 +216,33 @@ public static class Datasets
         return new DatasetStatus(info, folder, true, format, splits, checksum, problems);
     }
 
+    /// <summary>Image files decoded per split by a check that is not --deep, spread evenly over the sorted list.</summary>
+    public const int SampledImages = 16;
+
+    /// <summary>Decodes a sample (or all) of a split's image files; a description of the failures, or null.</summary>
+    static string? DecodeSample(DatasetInfo info, string folder, string split, bool all)
+    {
+        var files = SourceFiles(info, folder, split)
+            .SelectMany(f => Directory.Exists(f) ? Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories) : [f])
+            .Where(ImageDecoder.HasImageExtension).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) return null;
+        var chosen = all || files.Count <= SampledImages ? files
+            : Enumerable.Range(0, SampledImages).Select(i => files[(int)((long)i * files.Count / SampledImages)]).Distinct().ToList();
+        var prep = new ImagePreprocessing(8);
+        var buffer = new byte[3 * 8 * 8];
+        var failures = new List<string>();
+        foreach (var f in chosen)
+        {
+            try { ImageDecoder.DecodeInto(f, prep, buffer); }
+            catch (Exception e) when (e is UserInputException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+        return failures.Count == 0 ? null
+            : $"{failures.Count} of {chosen.Count} {(all ? "" : "sampled ")}image files could not be decoded, e.g. {failures[0]}";
+    }
+
     static SplitStatus CountSplit(DatasetInfo info, string folder, string split)
     {
         switch (info.Name)
@@ -224,13 +257,13 @@ public static class Datasets
             case "fashion-mnist":
             {
                 var (images, labels) = FashionMnist.Files(folder, split);
-                var dims = IdxFile.ReadDimensions(images);
+                var dims = IdxFile.Read(images).Dimensions; // read whole: a truncated file must not pass as present
                 var y = IdxFile.Read(labels);
-                if (dims[0] != y.Count) throw new InvalidDataException($"{images} holds {dims[0]} images but {labels} holds {y.Count} labels.");
+                if (dims[0] != y.Count) throw new UserInputException($"{images} holds {dims[0]} images but {labels} holds {y.Count} labels.");
                 var counts = new long[FashionMnist.ClassNames.Count];
                 foreach (var l in y.Data)
                 {
-                    if (l >= counts.Length) throw new InvalidDataException($"{labels}: label {l} outside 0..{counts.Length - 1}.");
+                    if (l >= counts.Length) throw new UserInputException($"{labels}: label {l} outside 0..{counts.Length - 1}.");
                     counts[l]++;
                 }
                 return FromCounts(split, FashionMnist.ClassNames, counts);

@@ -21,7 +21,7 @@ public static class FashionMnist
         {
             "train" => "train",
             "test" => "t10k",
-            _ => throw new ArgumentException($"Fashion-MNIST has splits train and test; got '{split}'."),
+            _ => throw new UserInputException($"Fashion-MNIST has splits train and test; got '{split}'."),
         };
         return (Pick(folder, $"{prefix}-images-idx3-ubyte"), Pick(folder, $"{prefix}-labels-idx1-ubyte"));
     }
@@ -38,14 +38,14 @@ public static class FashionMnist
         var images = IdxFile.Read(imagesPath);
         var labels = IdxFile.Read(labelsPath);
         if (images.Dimensions.Length != 3)
-            throw new InvalidDataException($"{imagesPath}: expected 3 dimensions (count x rows x columns); the header has [{string.Join("x", images.Dimensions)}].");
+            throw new UserInputException($"{imagesPath}: expected 3 dimensions (count x rows x columns); the header has [{string.Join("x", images.Dimensions)}].");
         if (labels.Dimensions.Length != 1)
-            throw new InvalidDataException($"{labelsPath}: expected 1 dimension (count); the header has [{string.Join("x", labels.Dimensions)}].");
+            throw new UserInputException($"{labelsPath}: expected 1 dimension (count); the header has [{string.Join("x", labels.Dimensions)}].");
         if (images.Count != labels.Count)
-            throw new InvalidDataException($"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels.");
+            throw new UserInputException($"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels.");
         int bad = Array.FindIndex(labels.Data, l => l >= ClassNames.Count);
         if (bad >= 0)
-            throw new InvalidDataException($"{labelsPath}: label {labels.Data[bad]} at index {bad} is outside 0..{ClassNames.Count - 1}.");
+            throw new UserInputException($"{labelsPath}: label {labels.Data[bad]} at index {bad} is outside 0..{ClassNames.Count - 1}.");
 
         var t = torch.tensor(images.Data, torch.ScalarType.Byte).reshape(images.Count, 1, images.Dimensions[1], images.Dimensions[2]);
         var y = torch.tensor(labels.Data, torch.ScalarType.Byte).to_type(torch.ScalarType.Int64);

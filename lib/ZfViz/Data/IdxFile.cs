@@ -18,14 +18,14 @@ public sealed record IdxFile(string Path, int[] Dimensions, byte[] Data)
 
     public static IdxFile Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: IDX file not found.", path);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: IDX file not found.", path);
         return Parse(path, ReadAllMaybeGzip(path));
     }
 
     /// <summary>Only the header (dimensions); cheap even for a large gzip'd file.</summary>
     public static int[] ReadDimensions(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: IDX file not found.", path);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: IDX file not found.", path);
         using var stream = OpenMaybeGzip(path);
         var head = new byte[4];
         ReadHeaderBytes(stream, head, path);
@@ -38,31 +38,31 @@ public sealed record IdxFile(string Path, int[] Dimensions, byte[] Data)
     /// <summary>Parses an IDX image already in memory; every inconsistency fails naming <paramref name="path"/>.</summary>
     public static IdxFile Parse(string path, byte[] bytes)
     {
-        if (bytes.Length < 4) throw new InvalidDataException($"{path}: truncated IDX file ({bytes.Length} bytes, no header).");
+        if (bytes.Length < 4) throw new UserInputException($"{path}: truncated IDX file ({bytes.Length} bytes, no header).");
         CheckMagic(path, bytes);
         int ndim = bytes[3];
         int headerLength = 4 + 4 * ndim;
         if (bytes.Length < headerLength)
-            throw new InvalidDataException($"{path}: truncated IDX header ({ndim} dimensions need {headerLength} bytes; file has {bytes.Length}).");
+            throw new UserInputException($"{path}: truncated IDX header ({ndim} dimensions need {headerLength} bytes; file has {bytes.Length}).");
         var dims = Enumerable.Range(0, ndim).Select(i => BigEndianInt(bytes, 4 + 4 * i)).ToArray();
-        if (dims.Any(d => d < 0)) throw new InvalidDataException($"{path}: negative dimension in IDX header [{string.Join("x", dims)}].");
+        if (dims.Any(d => d < 0)) throw new UserInputException($"{path}: negative dimension in IDX header [{string.Join("x", dims)}].");
         long expected = dims.Aggregate(1L, (a, d) => a * d);
         long actual = bytes.Length - headerLength;
         if (actual < expected)
-            throw new InvalidDataException($"{path}: truncated: the header says {string.Join("x", dims)} = {expected} bytes of data; the file has {actual}.");
+            throw new UserInputException($"{path}: truncated: the header says {string.Join("x", dims)} = {expected} bytes of data; the file has {actual}.");
         if (actual > expected)
-            throw new InvalidDataException($"{path}: {actual - expected} unexpected bytes after the {string.Join("x", dims)} data the header describes.");
+            throw new UserInputException($"{path}: {actual - expected} unexpected bytes after the {string.Join("x", dims)} data the header describes.");
         return new IdxFile(path, dims, bytes[headerLength..]);
     }
 
     static void CheckMagic(string path, byte[] head)
     {
         if (head[0] != 0 || head[1] != 0)
-            throw new InvalidDataException($"{path}: not an IDX file (magic {head[0]:x2} {head[1]:x2} {head[2]:x2} {head[3]:x2}; expected 00 00 08 <dimensions>).");
+            throw new UserInputException($"{path}: not an IDX file (magic {head[0]:x2} {head[1]:x2} {head[2]:x2} {head[3]:x2}; expected 00 00 08 <dimensions>).");
         if (head[2] != UnsignedByte)
-            throw new InvalidDataException($"{path}: IDX type code 0x{head[2]:x2} is not supported (expected 0x08, unsigned byte).");
+            throw new UserInputException($"{path}: IDX type code 0x{head[2]:x2} is not supported (expected 0x08, unsigned byte).");
         if (head[3] is 0 or > 4)
-            throw new InvalidDataException($"{path}: IDX header declares {head[3]} dimensions (expected 1 to 4).");
+            throw new UserInputException($"{path}: IDX header declares {head[3]} dimensions (expected 1 to 4).");
     }
 
     static int BigEndianInt(byte[] b, int o) => (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
@@ -70,8 +70,8 @@ public sealed record IdxFile(string Path, int[] Dimensions, byte[] Data)
     static void ReadHeaderBytes(Stream s, byte[] buffer, string path)
     {
         try { s.ReadExactly(buffer); }
-        catch (EndOfStreamException) { throw new InvalidDataException($"{path}: truncated IDX header."); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: corrupt gzip data ({e.Message}).", e); }
+        catch (EndOfStreamException) { throw new UserInputException($"{path}: truncated IDX header."); }
+        catch (InvalidDataException e) { throw new UserInputException($"{path}: corrupt gzip data ({e.Message}).", inner: e); }
     }
 
     static Stream OpenMaybeGzip(string path)
@@ -89,8 +89,8 @@ public sealed record IdxFile(string Path, int[] Dimensions, byte[] Data)
         if (stream is FileStream) return File.ReadAllBytes(path);
         using var buffer = new MemoryStream();
         try { stream.CopyTo(buffer); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: corrupt gzip data ({e.Message}).", e); }
-        catch (EndOfStreamException) { throw new InvalidDataException($"{path}: truncated gzip file."); }
+        catch (InvalidDataException e) { throw new UserInputException($"{path}: corrupt gzip data ({e.Message}).", inner: e); }
+        catch (EndOfStreamException) { throw new UserInputException($"{path}: truncated gzip file."); }
         return buffer.ToArray();
     }
 }

@@ -56,7 +56,7 @@ public sealed class ImageDataset : IDisposable
     public ImageDataset Sample(int? n, int seed = 0)
     {
         if (n is null || n >= Count) return this;
-        if (n < 1) throw new ArgumentException($"{Name}: a sample needs at least one image; got {n}.");
+        if (n < 1) throw new UserInputException($"{Name}: a sample needs at least one image; got {n}.");
         var rng = new Random(seed);
         var queues = Labels.data<long>().ToArray()
             .Select((label, index) => (label, index: (long)index))

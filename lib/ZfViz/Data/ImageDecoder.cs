@@ -20,13 +20,15 @@ public static class ImageDecoder
     public static void DecodeInto(string path, ImagePreprocessing prep, Span<byte> destination)
     {
         Image<Rgb24> image;
+        var bytes = File.ReadAllBytes(path);
+        JpegCompleteness.Check(bytes, path);
         try
         {
-            image = Image.Load<Rgb24>(path);
+            image = Image.Load<Rgb24>(bytes);
         }
         catch (Exception e) when (e is ImageFormatException or NotSupportedException or ArgumentException)
         {
-            throw new InvalidDataException($"{path}: not a decodable image ({e.GetType().Name}: {e.Message})", e);
+            throw new UserInputException($"{path}: not a decodable image ({e.GetType().Name}: {e.Message})", inner: e);
         }
         using (image) Preprocess(image, prep, destination);
     }
@@ -76,7 +78,7 @@ public static class ImageDecoder
     /// <summary>Width and height of an image file without decoding its pixels.</summary>
     public static (int Width, int Height) Identify(string path)
     {
-        var info = Image.Identify(path) ?? throw new InvalidDataException($"{path}: not a recognised image format.");
+        var info = Image.Identify(path) ?? throw new UserInputException($"{path}: not a recognised image format.");
         return (info.Width, info.Height);
     }
 }

@@ -28,7 +28,7 @@ public static class ImageFolder
     /// <summary>The classes and their image files, without decoding; also returns non-image files found.</summary>
     public static (IReadOnlyList<ImageFolderClass> Classes, IReadOnlyList<SkippedFile> NonImages) Scan(string root, ImageFolderOptions? options = null)
     {
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"{root}: image folder not found.");
+        if (!Directory.Exists(root)) throw new UserInputException($"{root}: image folder not found.");
         var exclude = new HashSet<string>(options?.ExcludeClasses ?? [], StringComparer.Ordinal);
         var classes = new List<ImageFolderClass>();
         var nonImages = new List<SkippedFile>();
@@ -44,10 +44,10 @@ public static class ImageFolder
                 else nonImages.Add(new SkippedFile(f, "not an image file (extension)"));
             }
             if (files.Count == 0)
-                throw new InvalidDataException($"{dir}: class folder '{folder}' has no image files.");
+                throw new UserInputException($"{dir}: class folder '{folder}' has no image files.");
             classes.Add(new ImageFolderClass(folder, options?.DisplayName?.Invoke(folder) ?? folder, files));
         }
-        if (classes.Count == 0) throw new InvalidDataException($"{root}: no class folders (expected {root}/<class>/<image files>).");
+        if (classes.Count == 0) throw new UserInputException($"{root}: no class folders (expected {root}/<class>/<image files>).");
         return (classes, nonImages);
     }
 
@@ -63,7 +63,7 @@ public static class ImageFolder
             if (kept[c] == 0)
             {
                 result.Data.Dispose();
-                throw new InvalidDataException($"{Path.Combine(root, classes[c].Folder)}: none of the {classes[c].Files.Count} files of class '{classes[c].Name}' could be decoded.");
+                throw new UserInputException($"{Path.Combine(root, classes[c].Folder)}: none of the {classes[c].Files.Count} files of class '{classes[c].Name}' could be decoded.");
             }
         return result with { Skipped = [.. nonImages, .. result.Skipped] };
     }
@@ -90,7 +90,7 @@ public static class ImageFolder
                 ImageDecoder.DecodeInto(files[i], prep, slot.bytes);
                 ok[i] = true;
             }
-            catch (InvalidDataException e) { errors[i] = e.InnerException?.Message ?? e.Message; }
+            catch (Exception e) when (e is InvalidDataException or UserInputException) { errors[i] = e.InnerException?.Message ?? e.Message; }
             catch (IOException e) { errors[i] = e.Message; }
         });
         var skipped = Enumerable.Range(0, n).Where(i => !ok[i]).Select(i => new SkippedFile(files[i], $"not decodable: {errors[i]}")).ToList();

@@ -13,17 +13,17 @@ public static class ImageNetSamples
     public static IReadOnlyList<ImageNetSample> List(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"{folder}: ImageNet sample folder not found. Run data-scripts/fetch-imagenet-samples.sh.");
+            throw new UserInputException($"{folder}: ImageNet sample folder not found. Run data-scripts/fetch-imagenet-samples.sh.");
         var files = Directory.GetFiles(folder)
             .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.') && ImageDecoder.HasImageExtension(f))
             .Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new InvalidDataException($"{folder}: no image files (expected <wnid>_<class_name>.JPEG).");
+        if (files.Length == 0) throw new UserInputException($"{folder}: no image files (expected <wnid>_<class_name>.JPEG).");
         return files.Select((f, i) =>
         {
             var stem = System.IO.Path.GetFileNameWithoutExtension(f);
             int cut = stem.IndexOf('_');
             if (cut <= 0 || cut == stem.Length - 1)
-                throw new InvalidDataException($"{f}: file name is not <wnid>_<class_name>.JPEG.");
+                throw new UserInputException($"{f}: file name is not <wnid>_<class_name>.JPEG.");
             return new ImageNetSample(f, i, stem[..cut], stem[(cut + 1)..].Replace('_', ' '));
         }).ToArray();
     }

@@ -27,8 +27,8 @@ public static class Imagenette
 
     public static string SplitRoot(string folder, string split)
     {
-        if (split is not ("train" or "val")) throw new ArgumentException($"Imagenette has splits train and val; got '{split}'.");
-        var root = VariantRoot(folder) ?? throw new DirectoryNotFoundException(
+        if (split is not ("train" or "val")) throw new UserInputException($"Imagenette has splits train and val; got '{split}'.");
+        var root = VariantRoot(folder) ?? throw new UserInputException(
             $"{folder}: no imagenette2-320/, imagenette2/ or imagenette2-160/ here. Run data-scripts/fetch-imagenette.sh.");
         return Path.Combine(root, split);
     }

@@ -23,16 +23,16 @@ public static class Voc
     /// <summary>Image ids of a split with their targets (1/0/-1 per class), validated across the 20 class files.</summary>
     public static (string[] Ids, sbyte[,] Marks) ReadSplit(string vocRoot, string split)
     {
-        if (!Splits.Contains(split)) throw new ArgumentException($"VOC 2012 has splits {string.Join(", ", Splits)}; got '{split}'.");
+        if (!Splits.Contains(split)) throw new UserInputException($"VOC 2012 has splits {string.Join(", ", Splits)}; got '{split}'.");
         var main = Path.Combine(vocRoot, "ImageSets", "Main");
-        if (!Directory.Exists(main)) throw new DirectoryNotFoundException($"{main}: VOC ImageSets/Main not found. Run data-scripts/fetch-voc2012.sh.");
+        if (!Directory.Exists(main)) throw new UserInputException($"{main}: VOC ImageSets/Main not found. Run data-scripts/fetch-voc2012.sh.");
         string[]? ids = null;
         Dictionary<string, int>? row = null;
         sbyte[,]? marks = null;
         for (int k = 0; k < ClassNames.Count; k++)
         {
             var file = Path.Combine(main, $"{ClassNames[k]}_{split}.txt");
-            if (!File.Exists(file)) throw new FileNotFoundException($"{file}: VOC class list not found.", file);
+            if (!File.Exists(file)) throw new UserInputException($"{file}: VOC class list not found.", file);
             var entries = new List<(string Id, sbyte Mark)>();
             int lineNo = 0;
             foreach (var line in File.ReadLines(file))
@@ -41,7 +41,7 @@ public static class Voc
                 if (line.Trim().Length == 0) continue;
                 var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length != 2 || !sbyte.TryParse(parts[1], out var mark) || mark is < -1 or > 1)
-                    throw new InvalidDataException($"{file}:{lineNo}: expected '<image id> 1|-1|0'; got '{line.Trim()}'.");
+                    throw new UserInputException($"{file}:{lineNo}: expected '<image id> 1|-1|0'; got '{line.Trim()}'.");
                 entries.Add((parts[0], mark));
             }
             if (ids is null)
@@ -49,15 +49,15 @@ public static class Voc
                 ids = entries.Select(e => e.Id).ToArray();
                 row = new Dictionary<string, int>(StringComparer.Ordinal);
                 for (int i = 0; i < ids.Length; i++)
-                    if (!row.TryAdd(ids[i], i)) throw new InvalidDataException($"{file}: image id '{ids[i]}' listed twice.");
+                    if (!row.TryAdd(ids[i], i)) throw new UserInputException($"{file}: image id '{ids[i]}' listed twice.");
                 marks = new sbyte[ids.Length, ClassNames.Count];
             }
             if (entries.Count != ids.Length)
-                throw new InvalidDataException($"{file}: lists {entries.Count} images but {ClassNames[0]}_{split}.txt lists {ids.Length}; the class files disagree.");
+                throw new UserInputException($"{file}: lists {entries.Count} images but {ClassNames[0]}_{split}.txt lists {ids.Length}; the class files disagree.");
             foreach (var (id, mark) in entries)
             {
                 if (!row!.TryGetValue(id, out int r))
-                    throw new InvalidDataException($"{file}: image id '{id}' is not in {ClassNames[0]}_{split}.txt; the class files disagree.");
+                    throw new UserInputException($"{file}: image id '{id}' is not in {ClassNames[0]}_{split}.txt; the class files disagree.");
                 marks![r, k] = mark;
             }
         }
@@ -70,7 +70,7 @@ public static class Voc
         var (ids, marks) = ReadSplit(vocRoot, split);
         var files = ids.Select(id => Path.Combine(vocRoot, "JPEGImages", id + ".jpg")).ToArray();
         foreach (var f in files)
-            if (!File.Exists(f)) throw new FileNotFoundException($"{f}: image listed in ImageSets/Main/*_{split}.txt is missing.", f);
+            if (!File.Exists(f)) throw new UserInputException($"{f}: image listed in ImageSets/Main/*_{split}.txt is missing.", f);
         var rows = Enumerable.Range(0, ids.Length).Select(i => (long)i).ToArray();
         var decoded = ImageFolder.DecodeFiles(files, rows, ClassNames, prep, "voc2012");
         var kept = decoded.Data.Labels.data<long>().ToArray();

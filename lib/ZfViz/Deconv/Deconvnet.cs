@@ -35,7 +35,7 @@ public sealed class Deconvnet
     {
         for (int i = 0; i < Layers.Count; i++)
             if (string.Equals(Layers[i].Name, layer, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new ArgumentException($"Unknown layer '{layer}'. This network's convolutional layers: {string.Join(", ", Layers.Select(l => l.Name))}.");
+        throw new UserInputException($"Unknown layer '{layer}'. This network's convolutional layers: {string.Join(", ", Layers.Select(l => l.Name))}.");
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public static class PresetModel
         var deconv = Deconvnet.FromModule(net);
         int layer = deconv.IndexOf(layerName);
         if (feature < 0 || feature >= deconv.Layers[layer].Channels)
-            throw new ArgumentException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+            throw new UserInputException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
         return (net, x, deconv, layer);
     }
 
@@ -50,9 +50,9 @@ public static class PresetModel
     public static void CheckInput(NetConfig config, Tensor input, string source, bool single)
     {
         string expected = $"[{(single ? "1" : "N")},{config.InputChannels},{config.InputSize},{config.InputSize}]";
-        if (input.dtype != ScalarType.Float32) throw new InvalidDataException($"{source}: expected float32; got {input.dtype}.");
+        if (input.dtype != ScalarType.Float32) throw new UserInputException($"{source}: expected float32; got {input.dtype}.");
         if (input.dim() != 4 || (single && input.shape[0] != 1) || input.shape[0] < 1 || input.shape[1] != config.InputChannels
             || input.shape[2] != config.InputSize || input.shape[3] != config.InputSize)
-            throw new ArgumentException($"{source}: {config.Name} expects input {expected}; got [{string.Join(",", input.shape)}].");
+            throw new UserInputException($"{source}: {config.Name} expects input {expected}; got [{string.Join(",", input.shape)}].");
     }
 }

@@ -90,7 +90,7 @@ public static class Npy
     /// <summary>Reads any supported .npy file.</summary>
     public static NpyArray Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such .npy file.", path);
+        InputFile.CheckExists(path, ".npy");
         using var stream = File.OpenRead(path);
         return Read(stream, path);
     }
@@ -100,56 +100,73 @@ public static class Npy
     {
         var a = Read(path);
         if (a.Dtype != NpyDtype.Float32)
-            throw new InvalidDataException($"{path}: dtype is '{a.Descr}' ({a.Dtype.ToString().ToLowerInvariant()}); expected float32 ('<f4'). Convert it with numpy: x.astype(np.float32).");
+            throw new UserInputException($"{path}: dtype is '{a.Descr}' ({a.Dtype.ToString().ToLowerInvariant()}); expected float32 ('<f4'). Convert it with numpy: x.astype(np.float32).");
         return a;
     }
 
     /// <summary>Reads a float32 .npy file into a CPU tensor; other dtypes are an error.</summary>
-    public static torch.Tensor ReadFloat32Tensor(string path) => ReadFloat32(path).ToTensor();
+    public static torch.Tensor ReadFloat32Tensor(string path)
+    {
+        var t = ReadFloat32(path).ToTensor();
+        try { FiniteValues.Require(t, path, path); }
+        catch { t.Dispose(); throw; }
+        return t;
+    }
 
     /// <summary>Reads a .npy image from a stream; name is used in error messages.</summary>
     public static NpyArray Read(Stream stream, string name = "<stream>")
     {
         Span<byte> prefix = stackalloc byte[8];
         if (ReadFully(stream, prefix) < 8 || !prefix[..6].SequenceEqual(Magic))
-            throw new InvalidDataException($"{name}: not a .npy file (missing the \\x93NUMPY magic).");
+            throw new UserInputException($"{name}: not a .npy file (missing the \\x93NUMPY magic).");
         int major = prefix[6], minor = prefix[7];
         if (major is < 1 or > 3 || minor != 0)
-            throw new InvalidDataException($"{name}: unsupported .npy format version {major}.{minor} (1.0, 2.0 and 3.0 are read).");
+            throw new UserInputException($"{name}: unsupported .npy format version {major}.{minor} (1.0, 2.0 and 3.0 are read).");
 
         int lengthBytes = major == 1 ? 2 : 4;
         Span<byte> lenBuf = stackalloc byte[4];
         if (ReadFully(stream, lenBuf[..lengthBytes]) < lengthBytes)
-            throw new InvalidDataException($"{name}: truncated .npy header.");
+            throw new UserInputException($"{name}: truncated .npy header.");
         long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lenBuf) : BinaryPrimitives.ReadUInt32LittleEndian(lenBuf);
-        if (headerLength > 100_000_000) throw new InvalidDataException($"{name}: implausible .npy header length {headerLength}.");
+        if (headerLength > 100_000_000) throw new UserInputException($"{name}: implausible .npy header length {headerLength}.");
         var headerBytes = new byte[headerLength];
         if (ReadFully(stream, headerBytes) < headerLength)
-            throw new InvalidDataException($"{name}: truncated .npy header (expected {headerLength} bytes).");
+            throw new UserInputException($"{name}: truncated .npy header (expected {headerLength} bytes).");
         // Versions 1 and 2 use latin-1 headers, version 3 UTF-8; ZFViz headers are plain ASCII either way.
         var header = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
 
         var (descr, fortran, shape) = ParseHeader(header, name);
         if (fortran)
-            throw new InvalidDataException($"{name}: Fortran-order arrays are not supported; save a C-order array (np.ascontiguousarray(x)).");
+            throw new UserInputException($"{name}: Fortran-order arrays are not supported; save a C-order array (np.ascontiguousarray(x)).");
         var (dtype, bigEndian) = ParseDescr(descr, name);
 
         long count = 1;
         foreach (var d in shape)
+            if (d < 0) throw new UserInputException($"{name}: negative dimension in shape ({string.Join(", ", shape)}).");
+        foreach (var d in shape)
         {
-            if (d < 0) throw new InvalidDataException($"{name}: negative dimension in shape ({string.Join(", ", shape)}).");
-            count = checked(count * d);
+            // A product past 2^63 is a corrupt or hostile header, not an array anyone can hold.
+            if (d != 0 && count > long.MaxValue / d)
+                throw new UserInputException($"{name}: shape ({string.Join(", ", shape)}) has more elements than can be counted (the product overflows 64 bits); the header is corrupt.");
+            count *= d;
+        }
+        // Compare with what the file holds before allocating anything (a header may claim terabytes).
+        if (stream.CanSeek)
+        {
+            long available = stream.Length - stream.Position;
+            if (count > available / SizeOf(dtype))
+                throw new UserInputException($"{name}: truncated data: shape ({string.Join(", ", shape)}) of '{descr}' needs {(double)count * SizeOf(dtype):0} bytes, the file has {available}.");
         }
         if (count > Array.MaxLength / SizeOf(dtype))
-            throw new InvalidDataException($"{name}: array of {count} elements is too large to read into memory at once.");
+            throw new UserInputException($"{name}: array of {count} elements is too large to read into memory at once.");
 
         var data = Allocate(dtype, (int)count);
         var bytes = AsSpanOfBytes(data);
         int got = ReadFully(stream, bytes);
         if (got < bytes.Length)
-            throw new InvalidDataException($"{name}: truncated data: shape ({string.Join(", ", shape)}) of '{descr}' needs {bytes.Length} bytes, the file has {got}.");
+            throw new UserInputException($"{name}: truncated data: shape ({string.Join(", ", shape)}) of '{descr}' needs {bytes.Length} bytes, the file has {got}.");
         if (stream.ReadByte() >= 0)
-            throw new InvalidDataException($"{name}: malformed .npy: extra bytes after the {bytes.Length} bytes of data for shape ({string.Join(", ", shape)}).");
+            throw new UserInputException($"{name}: malformed .npy: extra bytes after the {bytes.Length} bytes of data for shape ({string.Join(", ", shape)}).");
         if (bigEndian != !BitConverter.IsLittleEndian) SwapBytes(bytes, SizeOf(dtype));
         return new NpyArray(dtype, shape, data, descr);
     }
@@ -193,7 +210,7 @@ public static class Npy
 
     static (NpyDtype dtype, bool bigEndian) ParseDescr(string descr, string name)
     {
-        if (descr.Length < 2) throw new InvalidDataException($"{name}: unsupported dtype '{descr}'.");
+        if (descr.Length < 2) throw new UserInputException($"{name}: unsupported dtype '{descr}'.");
         char order = descr[0];
         string code = descr[1..];
         if (order is not ('<' or '>' or '|' or '='))
@@ -212,7 +229,7 @@ public static class Npy
             _ => null,
         };
         if (t is null)
-            throw new InvalidDataException($"{name}: unsupported dtype '{descr}' (supported: float32 '<f4', float64 '<f8', int64 '<i8', int32 '<i4', uint8 '|u1').");
+            throw new UserInputException($"{name}: unsupported dtype '{descr}' (supported: float32 '<f4', float64 '<f8', int64 '<i8', int32 '<i4', uint8 '|u1').");
         return (t.Value, big);
     }
 
@@ -235,12 +252,12 @@ public static class Npy
                 case "descr":
                     p.SkipSpace();
                     if (p.Peek() != '\'' && p.Peek() != '"')
-                        throw new InvalidDataException($"{name}: structured dtypes are not supported (descr is not a simple type string).");
+                        throw new UserInputException($"{name}: structured dtypes are not supported (descr is not a simple type string).");
                     descr = p.ReadString();
                     break;
                 case "fortran_order": fortran = p.ReadBool(); break;
                 case "shape": shape = p.ReadShape(); break;
-                default: throw new InvalidDataException($"{name}: malformed .npy header: unexpected key '{key}'.");
+                default: throw new UserInputException($"{name}: malformed .npy header: unexpected key '{key}'.");
             }
             p.SkipSpace();
             if (p.TryConsume(',')) continue;
@@ -248,7 +265,7 @@ public static class Npy
             break;
         }
         if (descr is null || fortran is null || shape is null)
-            throw new InvalidDataException($"{name}: malformed .npy header: it needs 'descr', 'fortran_order' and 'shape' ({header.Trim()}).");
+            throw new UserInputException($"{name}: malformed .npy header: it needs 'descr', 'fortran_order' and 'shape' ({header.Trim()}).");
         return (descr, fortran.Value, shape);
     }
 
@@ -256,7 +273,7 @@ public static class Npy
     {
         int pos;
 
-        InvalidDataException Error(string what) =>
+        UserInputException Error(string what) =>
             new($"{name}: malformed .npy header: {what} at position {pos} in {text.Trim()}");
 
         public void SkipSpace()
@@ -393,7 +410,7 @@ public static class Npy
         var bytes = Encode(data, shape);
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{path}: the folder {dir} does not exist.");
+        if (!Directory.Exists(dir)) throw new UserInputException($"{path}: the folder {dir} does not exist.");
         var tmp = full + ".zfviz-tmp";
         try
         {

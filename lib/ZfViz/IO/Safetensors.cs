@@ -77,15 +77,19 @@ public static class Safetensors
     /// <summary>Reads every tensor (CPU) and the metadata. Fails with InvalidDataException naming the file on any inconsistency.</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No safetensors file at {path}.", path);
+        InputFile.CheckExists(path, "safetensors");
         var data = File.ReadAllBytes(path);
-        if (data.Length < 8) throw new InvalidDataException($"{path}: too short for a safetensors file ({data.Length} bytes).");
+        if (data.Length < 8) throw new UserInputException($"{path}: too short for a safetensors file ({data.Length} bytes).");
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(data);
         if (n > MaxHeaderBytes || 8 + (long)n > data.Length)
-            throw new InvalidDataException($"{path}: header length {n} does not fit the file ({data.Length} bytes); truncated or not safetensors.");
+            throw new UserInputException($"{path}: header length {n} does not fit the file ({data.Length} bytes); truncated or not safetensors.");
         JsonObject header;
-        try { header = JsonNode.Parse(data.AsSpan(8, (int)n))?.AsObject() ?? throw new InvalidDataException($"{path}: empty header."); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: header is not valid JSON ({e.Message}).", e); }
+        try
+        {
+            header = JsonNode.Parse(data.AsSpan(8, (int)n)) as JsonObject
+                ?? throw new UserInputException($"{path}: the header is not a JSON object {{name: {{dtype, shape, data_offsets}}, ...}}.");
+        }
+        catch (JsonException e) { throw new UserInputException($"{path}: header is not valid JSON ({e.Message}).", inner: e); }
 
         long dataStart = 8 + (long)n, dataLength = data.Length - dataStart;
         var metadata = new Dictionary<string, string>();
@@ -94,7 +98,9 @@ public static class Safetensors
         {
             if (name == MetadataKey)
             {
-                foreach (var (k, v) in node!.AsObject()) metadata[k] = v!.GetValue<string>();
+                if (node is not JsonObject meta || meta.Any(kv => kv.Value is not JsonValue v || v.GetValueKind() != JsonValueKind.String))
+                    throw new UserInputException($"{path}: '{MetadataKey}' must be an object of strings.");
+                foreach (var (k, v) in meta) metadata[k] = v!.GetValue<string>();
                 continue;
             }
             try
@@ -102,12 +108,18 @@ public static class Safetensors
                 var entry = node!.AsObject();
                 var dtypeName = entry["dtype"]!.GetValue<string>();
                 var dt = DTypes.FirstOrDefault(d => d.Name == dtypeName);
-                if (dt.Name is null) throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtypeName}'.");
+                if (dt.Name is null) throw new UserInputException($"{path}: tensor '{name}' has unsupported dtype '{dtypeName}'.");
                 var shape = entry["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
                 var offs = entry["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (offs.Length != 2 || offs[0] < 0 || offs[1] > dataLength || offs[1] - offs[0] != count * dt.Size)
-                    throw new InvalidDataException(
+                if (shape.Any(d => d < 0)) throw new UserInputException($"{path}: tensor '{name}' has a negative dimension in its shape [{string.Join(",", shape)}].");
+                long count = 1;
+                foreach (var d in shape)
+                {
+                    if (d != 0 && count > dataLength / d) { count = -1; break; } // more elements than the file has bytes
+                    count *= d;
+                }
+                if (count < 0 || offs.Length != 2 || offs[0] < 0 || offs[1] > dataLength || offs[1] - offs[0] != count * dt.Size)
+                    throw new UserInputException(
                         $"{path}: tensor '{name}' ({dtypeName} [{string.Join(",", shape)}]) has data_offsets [{string.Join(",", offs)}] that do not match its size or the file ({dataLength} data bytes).");
                 var t = empty(shape, dt.Type);
                 if (count > 0) t.bytes = data.AsSpan((int)(dataStart + offs[0]), (int)(offs[1] - offs[0]));
@@ -115,7 +127,7 @@ public static class Safetensors
             }
             catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException)
             {
-                throw new InvalidDataException($"{path}: header entry for tensor '{name}' is malformed ({e.Message}).", e);
+                throw new UserInputException($"{path}: header entry for tensor '{name}' is malformed ({e.Message}).", inner: e);
             }
         }
         return (tensors, metadata);

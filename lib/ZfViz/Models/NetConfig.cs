@@ -69,13 +69,13 @@ public sealed record NetConfig
             if (c.Removed) continue;
             string name = ConvName(i);
             if (c.Filters < 1 || c.Kernel < 1 || c.Stride < 1 || c.Padding < 0 || c.Groups < 1)
-                throw new ArgumentException($"{Name}: {name} needs Filters, Kernel, Stride, Groups >= 1 and Padding >= 0; got {c}.");
+                throw new UserInputException($"{Name}: {name} needs Filters, Kernel, Stride, Groups >= 1 and Padding >= 0; got {c}.");
             if (channels % c.Groups != 0 || c.Filters % c.Groups != 0)
-                throw new ArgumentException(
+                throw new UserInputException(
                     $"{Name}: {name} has {c.Groups} groups but reads {channels} maps from {from} and makes {c.Filters}; both must be divisible by the groups.");
             int outSize = OutputSize(size, c.Kernel, c.Stride, c.Padding);
             if (outSize < 1)
-                throw new ArgumentException(
+                throw new UserInputException(
                     $"{Name}: {name}'s {c.Kernel}x{c.Kernel} kernel (padding {c.Padding}) does not fit the {size}x{size} maps from {from}: the output would vanish.");
             channels = c.Filters; size = outSize; from = name;
             stages.Add(new StageShape(name, i, StageKind.Conv, channels, size));
@@ -83,10 +83,10 @@ public sealed record NetConfig
             {
                 string pool = PoolName(i);
                 if (p.Size < 1 || p.Stride < 1 || p.Padding < 0 || 2 * p.Padding > p.Size)
-                    throw new ArgumentException($"{Name}: {pool} needs Size, Stride >= 1 and 0 <= Padding <= Size/2; got {p}.");
+                    throw new UserInputException($"{Name}: {pool} needs Size, Stride >= 1 and 0 <= Padding <= Size/2; got {p}.");
                 int pooled = OutputSize(size, p.Size, p.Stride, p.Padding);
                 if (pooled < 1)
-                    throw new ArgumentException(
+                    throw new UserInputException(
                         $"{Name}: {pool}'s {p.Size}x{p.Size} window (padding {p.Padding}) does not fit the {size}x{size} maps from {name}: the output would vanish.");
                 size = pooled; from = pool;
                 stages.Add(new StageShape(pool, i, StageKind.Pool, channels, size));
@@ -105,14 +105,14 @@ public sealed record NetConfig
     public NetConfig Validate()
     {
         if (InputSize < 1 || InputChannels < 1)
-            throw new ArgumentException($"{Name}: the input needs a positive size and channel count; got {InputSize}x{InputSize}x{InputChannels}.");
-        if (Classes < 1) throw new ArgumentException($"{Name}: fc8 needs at least one class; got {Classes}.");
-        if (Fc6 < 0 || Fc7 < 0) throw new ArgumentException($"{Name}: fc6/fc7 sizes must be >= 0 (0 removes the layer); got {Fc6}/{Fc7}.");
-        if (Dropout is < 0 or >= 1) throw new ArgumentException($"{Name}: dropout must be in [0,1); got {Dropout}.");
+            throw new UserInputException($"{Name}: the input needs a positive size and channel count; got {InputSize}x{InputSize}x{InputChannels}.");
+        if (Classes < 1) throw new UserInputException($"{Name}: fc8 needs at least one class; got {Classes}.");
+        if (Fc6 < 0 || Fc7 < 0) throw new UserInputException($"{Name}: fc6/fc7 sizes must be >= 0 (0 removes the layer); got {Fc6}/{Fc7}.");
+        if (Dropout is < 0 or >= 1) throw new UserInputException($"{Name}: dropout must be in [0,1); got {Dropout}.");
         if (Norm.Size < 1 || Norm.Beta < 0 || Norm.K < 0 || Norm.Alpha < 0)
-            throw new ArgumentException($"{Name}: contrast normalisation needs Size >= 1 and non-negative Alpha, Beta, K; got {Norm}.");
+            throw new UserInputException($"{Name}: contrast normalisation needs Size >= 1 and non-negative Alpha, Beta, K; got {Norm}.");
         if (!Convs.Any(c => !c.Removed))
-            throw new ArgumentException($"{Name}: every conv layer is removed; at least one must remain to feed fc{(Fc6 > 0 ? 6 : Fc7 > 0 ? 7 : 8)}.");
+            throw new UserInputException($"{Name}: every conv layer is removed; at least one must remain to feed fc{(Fc6 > 0 ? 6 : Fc7 > 0 ? 7 : 8)}.");
         _ = Stages();
         return this;
     }
@@ -130,7 +130,7 @@ public sealed record NetConfig
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     public static NetConfig FromJson(string json) =>
-        (JsonSerializer.Deserialize<NetConfig>(json, JsonOptions) ?? throw new InvalidDataException("Network config JSON is empty.")).Validate();
+        (JsonSerializer.Deserialize<NetConfig>(json, JsonOptions) ?? throw new UserInputException("Network config JSON is empty.")).Validate();
 
     // Records compare lists by reference; a config is a value, so compare the layers element by element.
     public bool Equals(NetConfig? other) =>

@@ -78,7 +78,7 @@ public static class Presets
     /// <summary>A preset by name (case-insensitive); unknown names fail with the list of valid ones.</summary>
     public static NetConfig Get(string name) =>
         All.FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown model '{name}'. Choose one of: {string.Join(", ", Names)}.");
+        ?? throw new UserInputException($"Unknown model '{name}'. Choose one of: {string.Join(", ", Names)}.");
 
     static NetConfig SmallZfNet(string name, int size, int channels) => new NetConfig
     {

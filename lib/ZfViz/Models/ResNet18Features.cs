@@ -15,21 +15,21 @@ public static class ResNet18Features
     /// <summary>The image files directly in a folder, sorted by name (ordinal), by extension (case-insensitive).</summary>
     public static IReadOnlyList<string> ListImages(string folder)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder.");
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: no such folder.");
         var files = Directory.GetFiles(folder)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (files.Count == 0) throw new ArgumentException($"{folder}: no image files ({string.Join(", ", ImageExtensions)}).");
+        if (files.Count == 0) throw new UserInputException($"{folder}: no image files ({string.Join(", ", ImageExtensions)}).");
         return files;
     }
 
     /// <summary>Checks that x is the network's own input: float32 [N,3,224,224], N at least 1.</summary>
     public static void CheckNetworkInput(Tensor x, string what)
     {
-        if (x.dtype != ScalarType.Float32) throw new InvalidDataException($"{what}: expected float32; got {x.dtype}.");
+        if (x.dtype != ScalarType.Float32) throw new UserInputException($"{what}: expected float32; got {x.dtype}.");
         if (x.dim() != 4 || x.shape[0] < 1 || x.shape[1] != 3 || x.shape[2] != ResNet18.InputSize || x.shape[3] != ResNet18.InputSize)
-            throw new InvalidDataException($"{what}: expected shape [N,3,224,224] (the ONNX network's input, already preprocessed); got [{string.Join(",", x.shape)}].");
+            throw new UserInputException($"{what}: expected shape [N,3,224,224] (the ONNX network's input, already preprocessed); got [{string.Join(",", x.shape)}].");
     }
 
     /// <summary>Features [N,512] (CPU, float32) of inputs [N,3,224,224]; progress gets the number of images done.</summary>

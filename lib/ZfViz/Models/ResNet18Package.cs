@@ -54,7 +54,7 @@ public static class ResNet18Package
         if (isPrep && Environment.GetEnvironmentVariable(PrepOnnxVariable) is { Length: > 0 } prep)
         {
             if (File.Exists(prep)) return prep;
-            throw new FileNotFoundException($"{PrepOnnxVariable}={prep}: no such file.", prep);
+            throw new UserInputException($"{PrepOnnxVariable}={prep}: no such file.", prep);
         }
         if (Environment.GetEnvironmentVariable(OnnxVariable) is { Length: > 0 } env)
         {
@@ -62,9 +62,9 @@ public static class ResNet18Package
             {
                 var inFolder = Path.Combine(env, relative);
                 if (File.Exists(inFolder)) return inFolder;
-                throw new FileNotFoundException($"{OnnxVariable}={env} is a folder without {relative}.", inFolder);
+                throw new UserInputException($"{OnnxVariable}={env} is a folder without {relative}.", inFolder);
             }
-            if (!File.Exists(env)) throw new FileNotFoundException($"{OnnxVariable}={env}: no such file.", env);
+            if (!File.Exists(env)) throw new UserInputException($"{OnnxVariable}={env}: no such file.", env);
             if (!isPrep) return env;
             // ResNet18Onnx/ResNet18.onnx -> ResNetPrepOnnx/ResNetPreprocess.onnx, as laid out in the package.
             var sibling = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(env))!, "..", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
@@ -77,7 +77,7 @@ public static class ResNet18Package
             if (File.Exists(p)) return p;
             tried.Add(p);
         }
-        throw new FileNotFoundException(
+        throw new UserInputException(
             $"the ImageNet ResNet-18 ONNX file was not found (looked for {string.Join(", ", tried)}). " +
             $"It comes from the NuGet package {PackageId} {Version}: run `dotnet restore` in the ZFViz repository " +
             $"(needs access to nuget.org or a mirror), or set {OnnxVariable} to ResNet18.onnx" +

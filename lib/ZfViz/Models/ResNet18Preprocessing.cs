@@ -62,19 +62,21 @@ public sealed class ResNet18Preprocessing : IDisposable
     /// </summary>
     public static Tensor LoadRgb(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
+        IO.InputFile.CheckExists(path, "image");
         Image<Rgb24> image;
+        var bytes = File.ReadAllBytes(path);
+        Data.JpegCompleteness.Check(bytes, path);
         try
         {
-            image = Image.Load<Rgb24>(path);
+            image = Image.Load<Rgb24>(bytes);
         }
         catch (UnknownImageFormatException)
         {
-            throw new InvalidDataException($"{path}: not an image (no JPEG, PNG, BMP, GIF, WebP, TIFF, TGA or PBM header).");
+            throw new UserInputException($"{path}: not an image (no JPEG, PNG, BMP, GIF, WebP, TIFF, TGA or PBM header).");
         }
         catch (Exception e) when (e is InvalidImageContentException or NotSupportedException or ImageFormatException)
         {
-            throw new InvalidDataException($"{path}: corrupt or unsupported image ({e.Message.Split('\n')[0].Trim()}).");
+            throw new UserInputException($"{path}: corrupt or unsupported image ({e.Message.Split('\n')[0].Trim()}).");
         }
         using (image)
         {

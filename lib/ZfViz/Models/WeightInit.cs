@@ -31,6 +31,6 @@ public static class WeightInit
     {
         "paper" => InitScheme.Paper,
         "kaiming" or "he" => InitScheme.Kaiming,
-        _ => throw new ArgumentException($"Unknown init '{name}'. Use paper (N(0,0.01), the paper's) or kaiming."),
+        _ => throw new UserInputException($"Unknown init '{name}'. Use paper (N(0,0.01), the paper's) or kaiming."),
     };
 }

@@ -27,11 +27,11 @@ public sealed class NotebookRunner
     public static IReadOnlyList<string> Discover(string folder, string? filter = null)
     {
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"Notebook folder not found: {Path.GetFullPath(folder)}");
+            throw new UserInputException($"Notebook folder not found: {Path.GetFullPath(folder)}");
         var all = Directory.GetFiles(folder, "*.ipynb").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
         if (filter is not null) all = all.Where(p => Path.GetFileName(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (all.Count == 0)
-            throw new FileNotFoundException($"No notebooks (*.ipynb{(filter is null ? "" : $" matching '{filter}'")}) in {Path.GetFullPath(folder)}");
+            throw new UserInputException($"No notebooks (*.ipynb{(filter is null ? "" : $" matching '{filter}'")}) in {Path.GetFullPath(folder)}");
         return all;
     }
 
@@ -98,18 +98,33 @@ public sealed class NotebookRunner
     }
 
     /// <summary>
+    /// A notebook file as JSON, checked to be a notebook (an object whose "cells" is an array of objects): an empty
+    /// file, invalid JSON or another JSON shape is a <see cref="UserInputException"/> naming the file.
+    /// </summary>
+    public static JsonObject ReadNotebook(string notebook)
+    {
+        var text = File.ReadAllText(notebook);
+        if (string.IsNullOrWhiteSpace(text)) throw new UserInputException($"{notebook}: the file is empty, not a notebook.", notebook);
+        JsonNode? node;
+        try { node = JsonNode.Parse(text); }
+        catch (JsonException e) { throw new UserInputException($"{notebook}: not valid JSON ({e.Message.Split('\n')[0].Trim()}).", notebook, e); }
+        if (node is not JsonObject nb || nb["cells"] is not JsonArray cells || cells.Any(c => c is not JsonObject))
+            throw new UserInputException($"{notebook}: not a Jupyter notebook (expected a JSON object with a \"cells\" array of cell objects).", notebook);
+        return nb;
+    }
+
+    /// <summary>
     /// Removes every output (and execution count) so notebooks are committed clean. A notebook that has none is left
     /// byte for byte as it is; one that has some is rewritten the way Jupyter and VS Code write notebooks (one-space
     /// indent, characters such as · and &amp; unescaped), so the commit shows only the removed outputs.
     /// </summary>
     public static bool StripOutputs(string notebook)
     {
-        var text = File.ReadAllText(notebook);
-        var nb = JsonNode.Parse(text)!;
+        var nb = ReadNotebook(notebook);
         bool changed = false;
         foreach (var c in nb["cells"]?.AsArray() ?? [])
         {
-            if (c?["cell_type"]?.GetValue<string>() != "code") continue;
+            if (c is not JsonObject || c["cell_type"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String || type.GetValue<string>() != "code") continue;
             if (c["outputs"] is not JsonArray { Count: 0 }) { c["outputs"] = new JsonArray(); changed = true; }
             if (c["execution_count"] is not null) { c["execution_count"] = null; changed = true; }
         }
@@ -119,7 +134,7 @@ public sealed class NotebookRunner
             WriteIndented = true, IndentSize = 1,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        var temp = notebook + ".tmp";
+        var temp = notebook + ".zfviz-tmp";
         File.WriteAllText(temp, nb.ToJsonString(options) + "\n");
         File.Move(temp, notebook, overwrite: true);
         return true;

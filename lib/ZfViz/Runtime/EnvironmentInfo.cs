@@ -10,12 +10,18 @@ namespace ZfViz.Runtime;
 public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
-    string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, bool ConvChannelPadding, string NumericsFile)
+    string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, bool ConvChannelPadding, string NumericsFile,
+    string? ConfigError = null)
 {
-    /// <summary>Collects the facts. Torch start-up failures are reported in <see cref="TorchError"/>, not thrown.</summary>
+    /// <summary>
+    /// Collects the facts. libtorch failing to load is reported in <see cref="TorchError"/>; a setting the user got
+    /// wrong ($ZFVIZ_DEVICE=cuda on a CPU build, a bad $ZFVIZ_THREADS) in <see cref="ConfigError"/>: neither is thrown,
+    /// and only the first one is a reason to look at the libstdc++ fix.
+    /// </summary>
     public static EnvironmentInfo Collect()
     {
         string deviceName = "?", error = "";
+        string? configError = null;
         bool cuda = false, loadFailed = false;
         int threads = 0;
         try
@@ -25,9 +31,9 @@ public sealed record EnvironmentInfo(
             cuda = torch.cuda.is_available();
             threads = TorchRuntime.Threads;
         }
-        catch (UserInputException e) // a numerics verdict that stops, or a bad settings file: not a load failure
+        catch (UserInputException e)
         {
-            error = e.Describe();
+            configError = e.Describe();
         }
         catch (Exception e)
         {
@@ -37,7 +43,11 @@ public sealed record EnvironmentInfo(
 
         string profile;
         try { profile = Runtime.Profile.FromEnvironment().Name; }
-        catch (ArgumentException e) { profile = "invalid: " + e.Message; }
+        catch (UserInputException e)
+        {
+            profile = "invalid: " + e.Message;
+            configError ??= e.Describe();
+        }
 
         var lib = TorchNativeFix.FindSystemLibStdCxx();
         var fix = lib is null ? "not applicable (no system libstdc++ found)"
@@ -52,7 +62,7 @@ public sealed record EnvironmentInfo(
             Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
             ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error,
             NumericsGuard.Status?.Verdict ?? "not applied (libtorch did not start)",
-            NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath);
+            NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath, configError);
     }
 
     static string Version(Assembly a) =>
@@ -66,7 +76,7 @@ public sealed record EnvironmentInfo(
         yield return (".NET", DotNetVersion);
         yield return ("OS", Os);
         yield return ("TorchSharp", $"{TorchSharpVersion} ({TorchBackend} libtorch)");
-        yield return ("device", TorchError is null ? Device : "unavailable");
+        yield return ("device", TorchError is null && ConfigError is null ? Device : "unavailable");
         yield return ("CUDA available", CudaAvailable ? "yes" : "no");
         yield return ("threads", Threads.ToString());
         yield return ("profile", Profile);
@@ -77,5 +87,6 @@ public sealed record EnvironmentInfo(
         yield return ("numerics", Numerics);
         yield return ("numerics file", NumericsFile + $"  (${NumericsSettings.FileVariable}; rewrite with zfviz doctor)");
         if (TorchError is not null) yield return ("torch error", TorchError);
+        if (ConfigError is not null) yield return ("setting error", ConfigError);
     }
 }

@@ -22,7 +22,7 @@ public sealed record Profile(string Name, string Description, int? TrainImages, 
     /// <summary>Looks a profile up by name (case-insensitive); unknown names fail with the list of valid ones.</summary>
     public static Profile Parse(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException(
+        ?? throw new UserInputException(
             $"Unknown profile '{name}'. Choose one of: {string.Join(", ", All.Select(p => p.Name))} (set {EnvironmentVariable}).");
 
     /// <summary>The profile named by ZFVIZ_PROFILE, else quick under CI, else course.</summary>
@@ -30,7 +30,11 @@ public sealed record Profile(string Name, string Description, int? TrainImages, 
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         var name = getEnv(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(name)) return Parse(name);
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            try { return Parse(name); }
+            catch (UserInputException e) { throw new UserInputException(e.Message, $"${EnvironmentVariable}", e); }
+        }
         return string.IsNullOrEmpty(getEnv("CI")) ? Course : Quick;
     }
 

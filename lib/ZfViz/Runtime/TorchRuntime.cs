@@ -34,13 +34,16 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (device is not null) return device;
+            bool fromEnvironment = requested is null;
             requested ??= Environment.GetEnvironmentVariable(DeviceVariable);
+            string? subject = fromEnvironment ? $"${DeviceVariable}" : null;
             var want = string.IsNullOrWhiteSpace(requested) ? "auto" : requested.Trim().ToLowerInvariant();
             if (want is not ("auto" or "cpu" or "cuda"))
-                throw new ArgumentException($"Unknown device '{requested}'. Use cpu, cuda or auto (set {DeviceVariable}).");
+                throw new UserInputException($"Unknown device '{requested}'. Use cpu, cuda or auto (set {DeviceVariable}).", subject);
             if (want == "cuda" && Backend != "cuda")
-                throw new InvalidOperationException(
-                    "CUDA was requested but this build uses the CPU libtorch. Rebuild with: ZFVIZ_TORCH=cuda ./setup.sh");
+                throw new UserInputException(
+                    "CUDA was requested but this build uses the CPU libtorch. Rebuild with: ZFVIZ_TORCH=cuda ./setup.sh", subject);
+            int? threads = ThreadsFromEnvironment(); // checked before libtorch loads: a bad value fails at once
 
             NumericsGuard.Apply(); // before libtorch loads: CPU convolutions run on every build
             OpenMpPolicy.PreferPassiveWait(); // before libtorch loads; see OpenMpPolicy
@@ -48,15 +51,24 @@ public static class TorchRuntime
             torch.InitializeDeviceType(type);
             if (type == DeviceType.CUDA && !torch.cuda.is_available())
             {
-                if (want == "cuda") throw new InvalidOperationException("CUDA was requested but no GPU is visible to libtorch.");
+                if (want == "cuda") throw new UserInputException("CUDA was requested but no GPU is visible to libtorch.", subject);
                 type = DeviceType.CPU;
             }
-            if (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var threads) && threads > 0)
-                torch.set_num_threads(threads);
+            if (threads is { } n) torch.set_num_threads(n);
             device = new torch.Device(type);
             return device;
         }
     }
 
     public static int Threads => torch.get_num_threads();
+
+    /// <summary>$ZFVIZ_THREADS as a thread count (null when unset); anything but a positive integer is the user's error.</summary>
+    public static int? ThreadsFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable(ThreadsVariable);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+            return n;
+        throw new UserInputException($"'{text}' is not a thread count; set it to a positive integer (e.g. {ThreadsVariable}=4) or unset it.", $"${ThreadsVariable}");
+    }
 }

@@ -63,7 +63,7 @@ public static class TorchNativeFix
                 ? new(path, FixAction.Patched, $"marked {RequiredVersion} weak (byte at 0x{need.FlagsOffset:x})")
                 : new(path, FixAction.Failed, "file did not verify after writing");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or UserInputException)
         {
             return new(path, FixAction.Failed, e.Message);
         }

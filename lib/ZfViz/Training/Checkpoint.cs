@@ -51,12 +51,12 @@ public static class Checkpoint
     {
         var (tensors, meta) = Safetensors.Load(path);
         if (!meta.TryGetValue("format", out var f) || f != StateFormat)
-            throw new InvalidDataException($"{path}: not a ZFViz training-state file (format '{f}').");
+            throw new UserInputException($"{path}: not a ZFViz training-state file (format '{f}').");
         var model = Build(path, tensors, meta);
         var momentum = tensors.Where(t => t.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key[MomentumPrefix.Length..], t => t.Value);
         if (!tensors.TryGetValue("rng.torch", out var torchRng) || !tensors.TryGetValue("rng.data", out var dataRng))
-            throw new InvalidDataException($"{path}: training state lacks the random generator states.");
+            throw new UserInputException($"{path}: training state lacks the random generator states.");
         return (model, momentum, torchRng, dataRng);
     }
 
@@ -79,17 +79,18 @@ public static class Checkpoint
     static TrainedModel Build(string path, Dictionary<string, Tensor> tensors, Dictionary<string, string> meta)
     {
         if (!meta.TryGetValue("config", out var json))
-            throw new InvalidDataException($"{path}: no network config in the safetensors metadata (not a ZFViz checkpoint?).");
+            throw new UserInputException($"{path}: no network config in the safetensors metadata (not a ZFViz checkpoint?).");
         NetConfig config;
         try { config = NetConfig.FromJson(json); }
-        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException)
-        { throw new InvalidDataException($"{path}: the stored network config is invalid: {e.Message}", e); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or UserInputException)
+        { throw new UserInputException($"{path}: the stored network config is invalid: {e.Message}", inner: e); }
         var net = new ConvNet(config);
         LoadWeights(path, net, tensors);
         if (!tensors.TryGetValue(PixelMeanName, out var mean))
-            throw new InvalidDataException($"{path}: no '{PixelMeanName}' tensor.");
+            throw new UserInputException($"{path}: no '{PixelMeanName}' tensor.");
+        IO.FiniteValues.Require(mean, $"{path}: tensor '{PixelMeanName}'", path);
         float scale = tensors.TryGetValue(InputScaleName, out var s) ? s.item<float>() : 1f;
-        int epoch = meta.TryGetValue("epoch", out var e2) ? int.Parse(e2, CultureInfo.InvariantCulture) : 0;
+        int epoch = meta.TryGetValue("epoch", out var e2) && int.TryParse(e2, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         return new TrainedModel(net, new InputNorm(mean, scale), epoch, meta);
     }
 
@@ -100,9 +101,10 @@ public static class Checkpoint
         foreach (var (name, p) in net.CheckpointParameters())
         {
             if (!tensors.TryGetValue(name, out var t))
-                throw new InvalidDataException($"{source}: missing tensor '{name}' for {net.Config.Name}.");
+                throw new UserInputException($"{source}: missing tensor '{name}' for {net.Config.Name}.");
             if (!t.shape.SequenceEqual(p.shape))
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(",", t.shape)}], but {net.Config.Name} expects [{string.Join(",", p.shape)}] (weights of another network?).");
+                throw new UserInputException($"{source}: tensor '{name}' has shape [{string.Join(",", t.shape)}], but {net.Config.Name} expects [{string.Join(",", p.shape)}] (weights of another network?).");
+            IO.FiniteValues.Require(t, $"{source}: tensor '{name}'", source);
             p.copy_(t);
         }
     }

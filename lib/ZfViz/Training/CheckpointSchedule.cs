@@ -19,6 +19,6 @@ public static class CheckpointSchedule
 
     public static IReadOnlyList<int> Parse(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.TryParse(s, out var e) && e >= 1 ? e : throw new ArgumentException($"Checkpoint epochs: '{s}' is not a positive integer (expected e.g. 1,2,5,10)."))
+            .Select(s => int.TryParse(s, out var e) && e >= 1 ? e : throw new UserInputException($"Checkpoint epochs: '{s}' is not a positive integer (expected e.g. 1,2,5,10)."))
             .Distinct().Order().ToArray();
 }

@@ -20,6 +20,6 @@ public sealed record LrSchedule(LrScheduleKind Kind = LrScheduleKind.Step, doubl
         "step" => new LrSchedule(LrScheduleKind.Step),
         "plateau" => new LrSchedule(LrScheduleKind.Plateau),
         "constant" => new LrSchedule(LrScheduleKind.Constant),
-        _ => throw new ArgumentException($"Unknown schedule '{name}'. Use step, plateau or constant."),
+        _ => throw new UserInputException($"Unknown schedule '{name}'. Use step, plateau or constant."),
     };
 }

@@ -22,7 +22,7 @@ public static class MetricsLog
 
     public static List<EpochMetrics> Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No metrics log at {path}.", path);
+        if (!File.Exists(path)) throw new UserInputException($"No metrics log at {path}.", path);
         var list = new List<EpochMetrics>();
         int lineNo = 0;
         foreach (var line in File.ReadLines(path))
@@ -30,7 +30,7 @@ public static class MetricsLog
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             try { list.Add(JsonSerializer.Deserialize<EpochMetrics>(line, Options)!); }
-            catch (JsonException e) { throw new InvalidDataException($"{path}:{lineNo}: not a metrics line ({e.Message}).", e); }
+            catch (JsonException e) { throw new UserInputException($"{path}:{lineNo}: not a metrics line ({e.Message}).", inner: e); }
         }
         return list;
     }

@@ -65,7 +65,7 @@ public static class ModelStore
             var saved = System.Text.Json.JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(RunFiles.Options(run)));
             matches = NetConfig.FromJson(File.ReadAllText(RunFiles.Config(run))).Equals(config) && saved?.ResumeKey() == options.ResumeKey();
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ArgumentException or IOException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or UserInputException or ArgumentException or IOException)
         {
             matches = false;
         }

@@ -23,7 +23,7 @@ public static class Trainer
         config.Validate();
         CheckData(config, train, "training");
         if (validation is not null) CheckData(config, validation, "validation");
-        if (options.Epochs < 1 || options.BatchSize < 1) throw new ArgumentException($"Epochs and batch size must be >= 1; got {options.Epochs} and {options.BatchSize}.");
+        if (options.Epochs < 1 || options.BatchSize < 1) throw new UserInputException($"Epochs and batch size must be >= 1; got {options.Epochs} and {options.BatchSize}.");
 
         var device = Runtime.TorchRuntime.Device;
         var torchRng = manual_seed(options.Seed);
@@ -134,11 +134,11 @@ public static class Trainer
         using (saved)
         {
             if (!saved.Config.Equals(config))
-                throw new InvalidOperationException($"{statePath} was trained with a different network ({saved.Config.ToJson()}); use another run folder or start fresh.");
+                throw new UserInputException($"{statePath} was trained with a different network ({saved.Config.ToJson()}); use another run folder or start fresh.");
             if (!saved.Metadata.TryGetValue("options", out var key) || key != options.ResumeKey())
-                throw new InvalidOperationException($"{statePath} was trained with different options; use another run folder or start fresh.");
+                throw new UserInputException($"{statePath} was trained with different options; use another run folder or start fresh.");
             if (saved.Epoch > options.Epochs)
-                throw new InvalidOperationException($"{statePath} is at epoch {saved.Epoch}, beyond the requested {options.Epochs} epochs.");
+                throw new UserInputException($"{statePath} is at epoch {saved.Epoch}, beyond the requested {options.Epochs} epochs.");
             using (no_grad())
             {
                 foreach (var ((_, p), (_, q)) in net.named_parameters().Zip(saved.Net.named_parameters())) p.copy_(q);
@@ -158,11 +158,11 @@ public static class Trainer
     static void CheckData(NetConfig config, ImageDataset data, string role)
     {
         if (data.Channels != config.InputChannels || data.Height != config.InputSize || data.Width != config.InputSize)
-            throw new ArgumentException(
+            throw new UserInputException(
                 $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize}.");
-        if (data.Count == 0) throw new ArgumentException($"The {role} set '{data.Name}' is empty.");
+        if (data.Count == 0) throw new UserInputException($"The {role} set '{data.Name}' is empty.");
         long maxLabel = data.Labels.max().item<long>();
         if (maxLabel >= config.Classes)
-            throw new ArgumentException($"The {role} set '{data.Name}' has label {maxLabel}; {config.Name} has only {config.Classes} classes.");
+            throw new UserInputException($"The {role} set '{data.Name}' has label {maxLabel}; {config.Name} has only {config.Classes} classes.");
     }
 }

@@ -21,7 +21,7 @@ public static class TrainingData
         var path = Path.Combine(folder, $"{split}.safetensors");
         var (t, meta) = IO.Safetensors.Load(path);
         if (!t.TryGetValue("images", out var images) || !t.TryGetValue("labels", out var labels))
-            throw new InvalidDataException($"{path}: needs tensors 'images' (uint8 [N,C,H,W]) and 'labels' (int64 [N]).");
+            throw new UserInputException($"{path}: needs tensors 'images' (uint8 [N,C,H,W]) and 'labels' (int64 [N]).");
         var names = meta.TryGetValue("class_names", out var json) ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)! : [];
         if (names.Length == 0) names = Enumerable.Range(0, (int)labels.max().item<long>() + 1).Select(i => $"class-{i}").ToArray();
         return new ImageDataset($"{Path.GetFileName(Path.GetFullPath(folder))}-{split}", images, labels, names);
@@ -34,11 +34,11 @@ public static class TrainingData
         {
             "train" => SyntheticData.Gratings(Math.Min(profile.TrainImages ?? 20_000, 20_000), config.InputSize, config.InputChannels, config.Classes, seed: 11, name: "synthetic-train"),
             "test" => SyntheticData.Gratings(Math.Min(profile.EvalImages ?? 5_000, 5_000), config.InputSize, config.InputChannels, config.Classes, seed: 12, name: "synthetic-test"),
-            _ => throw new ArgumentException($"Unknown split '{split}'; use train or test."),
+            _ => throw new UserInputException($"Unknown split '{split}'; use train or test."),
         },
         "cifar10" or "cifar-10" => split => Datasets.Load("cifar10", split, 32),
         "fashion-mnist" or "fmnist" => split => Datasets.Load("fashion-mnist", split, 28),
-        _ => throw new ArgumentException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
+        _ => throw new UserInputException($"Unknown data set '{name}'. Choose one of: {string.Join(", ", Names)}."),
     };
 
     /// <summary>
@@ -54,7 +54,7 @@ public static class TrainingData
             _ = load("test");
             return new DataSource(name, load);
         }
-        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UserInputException)
         {
             return new DataSource("synthetic", For("synthetic", config, profile), $"{e.Message} Using synthetic gratings instead.");
         }

@@ -17,7 +17,7 @@ public static class VariantStudy
     /// </summary>
     public static IReadOnlyList<Variant> Table3(NetConfig baseline)
     {
-        if (baseline.Convs.Count != 5) throw new ArgumentException($"Table 3's variants need five conv layers; {baseline.Name} has {baseline.Convs.Count}.", nameof(baseline));
+        if (baseline.Convs.Count != 5) throw new UserInputException($"Table 3's variants need five conv layers; {baseline.Name} has {baseline.Convs.Count}.", "--model");
         int Scale(int filters, int numerator, int denominator) => Math.Max(1, (int)Math.Round(filters * (double)numerator / denominator));
         var wider = baseline
             .WithConv(3, l => l with { Filters = Scale(l.Filters, 512, 384) })

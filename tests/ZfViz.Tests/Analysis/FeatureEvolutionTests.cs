@@ -176,7 +176,7 @@ public sealed class FeatureEvolutionTests : IDisposable
             FeatureEvolution.Trace(model, c, input, layers, maps: maps);
 
         Assert.Contains("No checkpoints", Assert.Throws<ArgumentException>(() => Trace([], ["conv1"])).Message);
-        Assert.Contains("conv9", Assert.Throws<ArgumentException>(() => Trace(checkpoints, ["conv9"])).Message);
+        Assert.Contains("conv9", Assert.Throws<UserInputException>(() => Trace(checkpoints, ["conv9"])).Message);
         Assert.Contains("map 6", Assert.Throws<ArgumentException>(() => Trace(checkpoints, ["conv1"], new() { ["conv1"] = [6] })).Message);
         Assert.Contains("map -1", Assert.Throws<ArgumentException>(() => Trace(checkpoints, ["conv1"], new() { ["conv1"] = [-1] })).Message);
         Assert.Contains("conv2", Assert.Throws<ArgumentException>(() => Trace(checkpoints, ["conv1"], new() { ["conv2"] = [0] })).Message);

@@ -126,7 +126,7 @@ public sealed class FeaturesCommandTests : IDisposable
     [Fact]
     public void MissingPackageSaysHowToRestoreIt()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => ResNet18Package.NetworkOnnx([P("empty-cache")]));
+        var e = Assert.Throws<UserInputException>(() => ResNet18Package.NetworkOnnx([P("empty-cache")]));
         Assert.Contains("dotnet restore", e.Message);
         Assert.Contains(ResNet18Package.PackageId, e.Message);
         Assert.Contains(ResNet18Package.OnnxVariable, e.Message);

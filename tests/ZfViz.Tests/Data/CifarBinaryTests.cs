@@ -46,7 +46,7 @@ public class CifarBinaryTests
     {
         using var f = new DataFixture();
         var dir = WriteRelease(f, batch3: Batch(1, 2)[..^100]);
-        var e = Assert.Throws<InvalidDataException>(() => CifarBinary.Load(dir, "train"));
+        var e = Assert.Throws<UserInputException>(() => CifarBinary.Load(dir, "train"));
         Assert.Contains("data_batch_3.bin", e.Message);
         Assert.Contains($"{2 * 3073 - 100} bytes is not a whole number of 3073-byte records", e.Message);
     }
@@ -56,7 +56,7 @@ public class CifarBinaryTests
     {
         using var f = new DataFixture();
         var dir = WriteRelease(f, batch3: Batch(1, 10));
-        var e = Assert.Throws<InvalidDataException>(() => CifarBinary.Load(dir, "train"));
+        var e = Assert.Throws<UserInputException>(() => CifarBinary.Load(dir, "train"));
         Assert.Contains("data_batch_3.bin: record 1 has label 10", e.Message);
     }
 
@@ -66,7 +66,7 @@ public class CifarBinaryTests
         using var f = new DataFixture();
         var dir = WriteRelease(f);
         File.Delete(Path.Combine(dir, "data_batch_5.bin"));
-        var e = Assert.Throws<FileNotFoundException>(() => CifarBinary.Load(dir, "train"));
+        var e = Assert.Throws<UserInputException>(() => CifarBinary.Load(dir, "train"));
         Assert.Contains("data_batch_5.bin", e.Message);
     }
 

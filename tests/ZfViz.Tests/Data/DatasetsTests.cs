@@ -72,7 +72,7 @@ public class DatasetsTests
     {
         using var f = CifarRoot();
         f.Dir("cifar10", "jpg", "train", "empty");
-        var e = Assert.Throws<InvalidDataException>(() => Datasets.Load("cifar10", "train", null, Options(f)));
+        var e = Assert.Throws<UserInputException>(() => Datasets.Load("cifar10", "train", null, Options(f)));
         Assert.Contains("empty", e.Message);
         Assert.True(!Directory.Exists(f.PathOf(".cache")) || Directory.GetFiles(f.PathOf(".cache")).Length == 0);
     }
@@ -80,12 +80,12 @@ public class DatasetsTests
     [Fact]
     public void MissingDataRootAndDataSetSayWhatToRun()
     {
-        var e = Assert.Throws<DirectoryNotFoundException>(() =>
+        var e = Assert.Throws<UserInputException>(() =>
             Datasets.Load("cifar10", "train", null, new DataLoadOptions(DataRoot: "/no/such/zfviz/root")));
         Assert.Contains("Data root /no/such/zfviz/root does not exist", e.Message);
         Assert.Contains("fetch-all.sh", e.Message);
         using var f = new DataFixture();
-        var e2 = Assert.Throws<DirectoryNotFoundException>(() => Datasets.Load("fashion-mnist", "train", null, Options(f)));
+        var e2 = Assert.Throws<UserInputException>(() => Datasets.Load("fashion-mnist", "train", null, Options(f)));
         Assert.Contains("fetch-fashion-mnist.sh", e2.Message);
     }
 
@@ -93,10 +93,10 @@ public class DatasetsTests
     public void UnknownNamesAndSplitsAreRejected()
     {
         using var f = CifarRoot();
-        Assert.Contains("Known: cifar10", Assert.Throws<ArgumentException>(() => Datasets.Load("mnist", "train")).Message);
-        Assert.Contains("splits train, test", Assert.Throws<ArgumentException>(() => Datasets.Load("cifar10", "val", null, Options(f))).Message);
-        Assert.Contains("give a size", Assert.Throws<ArgumentException>(() => Datasets.Preprocessing(Datasets.Find("caltech101"), null)).Message);
-        Assert.Contains("LoadMultiLabel", Assert.Throws<ArgumentException>(() => Datasets.Load("voc2012", "train", 32, Options(f))).Message);
+        Assert.Contains("Known: cifar10", Assert.Throws<UserInputException>(() => Datasets.Load("mnist", "train")).Message);
+        Assert.Contains("splits train, test", Assert.Throws<UserInputException>(() => Datasets.Load("cifar10", "val", null, Options(f))).Message);
+        Assert.Contains("give a size", Assert.Throws<UserInputException>(() => Datasets.Preprocessing(Datasets.Find("caltech101"), null)).Message);
+        Assert.Contains("LoadMultiLabel", Assert.Throws<UserInputException>(() => Datasets.Load("voc2012", "train", 32, Options(f))).Message);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class IdxAndFashionMnistTests
         using var f = new DataFixture();
         var full = DataFixture.Idx([3, 2, 2], Pixels);
         WriteSplit(f, "fm", "train", true, images: full[..^5]);
-        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
         Assert.Contains("truncated", e.Message);
         Assert.Contains("3x2x2 = 12 bytes", e.Message);
@@ -59,7 +59,7 @@ public class IdxAndFashionMnistTests
     {
         using var f = new DataFixture();
         WriteSplit(f, "fm", "train", false, images: DataFixture.Idx([3, 2, 2], Pixels, zero: 0x50));
-        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("train-images-idx3-ubyte", e.Message);
         Assert.Contains("not an IDX file", e.Message);
     }
@@ -69,14 +69,14 @@ public class IdxAndFashionMnistTests
     {
         using var f = new DataFixture();
         WriteSplit(f, "fm", "train", false, images: DataFixture.Idx([3, 2, 2], Pixels, type: 0x0D));
-        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("type code 0x0d", e.Message);
     }
 
     [Fact]
     public void ExtraBytesAreRejected()
     {
-        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Parse("x.idx", DataFixture.Idx([2], [1, 2, 3])));
+        var e = Assert.Throws<UserInputException>(() => IdxFile.Parse("x.idx", DataFixture.Idx([2], [1, 2, 3])));
         Assert.Contains("x.idx: 1 unexpected bytes", e.Message);
     }
 
@@ -85,7 +85,7 @@ public class IdxAndFashionMnistTests
     {
         using var f = new DataFixture();
         WriteSplit(f, "fm", "train", true, labels: DataFixture.Idx([2], [1, 2]));
-        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("train-images-idx3-ubyte.gz holds 3 images", e.Message);
         Assert.Contains("train-labels-idx1-ubyte.gz holds 2 labels", e.Message);
     }
@@ -95,7 +95,7 @@ public class IdxAndFashionMnistTests
     {
         using var f = new DataFixture();
         WriteSplit(f, "fm", "train", false, labels: DataFixture.Idx([3], [1, 12, 2]));
-        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("label 12 at index 1", e.Message);
     }
 
@@ -107,7 +107,7 @@ public class IdxAndFashionMnistTests
         gz[12] ^= 0xFF; gz[13] ^= 0xFF; gz[14] ^= 0xFF;
         f.Write("fm/train-images-idx3-ubyte.gz", gz);
         f.Write("fm/train-labels-idx1-ubyte.gz", DataFixture.Gzip(DataFixture.Idx([3], Labels)));
-        var e = Assert.ThrowsAny<InvalidDataException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.ThrowsAny<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
     }
 
@@ -116,7 +116,7 @@ public class IdxAndFashionMnistTests
     {
         using var f = new DataFixture();
         f.Dir("fm");
-        var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
+        var e = Assert.Throws<UserInputException>(() => FashionMnist.Load(f.PathOf("fm"), "train"));
         Assert.Contains("train-images-idx3-ubyte", e.Message);
     }
 

@@ -45,7 +45,7 @@ public class ImageDatasetSampleTests
         Assert.Equal(d.Sample(4, seed: 3).Images.data<byte>().ToArray(), d.Sample(4, seed: 3).Images.data<byte>().ToArray());
         Assert.Same(d, d.Sample(null));
         Assert.Same(d, d.Sample(12));
-        Assert.Throws<ArgumentException>(() => d.Sample(0));
+        Assert.Throws<UserInputException>(() => d.Sample(0));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class ImageFolderTests
         using var f = new DataFixture();
         f.WriteImage("set/a/1.png", 1, 4, 4);
         f.Dir("set", "empty");
-        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(f.PathOf("set"), new ImagePreprocessing(4)));
+        var e = Assert.Throws<UserInputException>(() => ImageFolder.Load(f.PathOf("set"), new ImagePreprocessing(4)));
         Assert.Contains(Path.Combine("set", "empty"), e.Message);
         Assert.Contains("has no image files", e.Message);
     }
@@ -68,14 +68,14 @@ public class ImageFolderTests
         using var f = new DataFixture();
         f.WriteImage("set/a/1.png", 1, 4, 4);
         f.Write("set/b/1.jpg", [1, 2, 3]);
-        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(f.PathOf("set"), new ImagePreprocessing(4)));
+        var e = Assert.Throws<UserInputException>(() => ImageFolder.Load(f.PathOf("set"), new ImagePreprocessing(4)));
         Assert.Contains("none of the 1 files of class 'b'", e.Message);
     }
 
     [Fact]
     public void MissingRootNamesIt()
     {
-        var e = Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Load("/no/such/zfviz/folder", new ImagePreprocessing(4)));
+        var e = Assert.Throws<UserInputException>(() => ImageFolder.Load("/no/such/zfviz/folder", new ImagePreprocessing(4)));
         Assert.Contains("/no/such/zfviz/folder", e.Message);
     }
 

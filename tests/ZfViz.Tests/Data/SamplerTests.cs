@@ -38,7 +38,7 @@ public class SamplerTests
     [Fact]
     public void TooFewImagesInAClassIsAnError()
     {
-        var e = Assert.Throws<ArgumentException>(() => ClassBalancedSampler.Sample(Labels, 6));
+        var e = Assert.Throws<UserInputException>(() => ClassBalancedSampler.Sample(Labels, 6));
         Assert.Contains("Class 2 has 5 images", e.Message);
     }
 

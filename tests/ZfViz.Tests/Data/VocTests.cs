@@ -54,7 +54,7 @@ public class VocTests
     public void ClassFilesThatDisagreeAreNamed()
     {
         using var f = VocRoot(c => c == "sofa" ? "2008_000002 -1\n2008_000001 -1\n" : null);
-        var e = Assert.Throws<InvalidDataException>(() => Voc.ReadSplit(Voc.Root(f.PathOf("voc2012")), "train"));
+        var e = Assert.Throws<UserInputException>(() => Voc.ReadSplit(Voc.Root(f.PathOf("voc2012")), "train"));
         Assert.Contains("sofa_train.txt: lists 2 images but aeroplane_train.txt lists 3", e.Message);
     }
 
@@ -62,7 +62,7 @@ public class VocTests
     public void BadLineIsNamedWithItsNumber()
     {
         using var f = VocRoot(c => c == "bus" ? "2008_000002 -1\n2008_000001 yes\n2008_000003 1\n" : null);
-        var e = Assert.Throws<InvalidDataException>(() => Voc.ReadSplit(Voc.Root(f.PathOf("voc2012")), "train"));
+        var e = Assert.Throws<UserInputException>(() => Voc.ReadSplit(Voc.Root(f.PathOf("voc2012")), "train"));
         Assert.Contains("bus_train.txt:2", e.Message);
     }
 
@@ -71,7 +71,7 @@ public class VocTests
     {
         using var f = VocRoot();
         File.Delete(f.PathOf("voc2012/VOCdevkit/VOC2012/JPEGImages/2008_000003.jpg"));
-        var e = Assert.Throws<FileNotFoundException>(() => Datasets.LoadMultiLabel("voc2012", "train", 8, new DataLoadOptions(DataRoot: f.Root)));
+        var e = Assert.Throws<UserInputException>(() => Datasets.LoadMultiLabel("voc2012", "train", 8, new DataLoadOptions(DataRoot: f.Root)));
         Assert.Contains("2008_000003.jpg", e.Message);
     }
 

@@ -89,11 +89,11 @@ public class DeconvCliTests : IDisposable
         // weights without conv3.weight, and with a mis-shaped conv1.weight
         var missing = Path.Combine(dir, "missing.safetensors");
         Safetensors.Save(missing, model.CheckpointParameters().Where(p => p.Name != "conv3.weight").Select(p => (p.Name, (Tensor)p.Parameter)));
-        var ex = Assert.Throws<InvalidDataException>(() => ProjectCommand.Run("zfnet-cifar", missing, good, "conv1", 0, output));
+        var ex = Assert.Throws<UserInputException>(() => ProjectCommand.Run("zfnet-cifar", missing, good, "conv1", 0, output));
         Assert.Contains("conv3.weight", ex.Message);
         var misshaped = Path.Combine(dir, "misshaped.safetensors");
         Safetensors.Save(misshaped, model.CheckpointParameters().Select(p => (p.Name, p.Name == "conv1.weight" ? zeros(8, 3, 5, 5) : (Tensor)p.Parameter)));
-        Assert.Contains("conv1.weight", Assert.Throws<InvalidDataException>(() => ProjectCommand.Run("zfnet-cifar", misshaped, good, "conv1", 0, output)).Message);
+        Assert.Contains("conv1.weight", Assert.Throws<UserInputException>(() => ProjectCommand.Run("zfnet-cifar", misshaped, good, "conv1", 0, output)).Message);
         Assert.Equal(CliRunner.BadInput, Cli(Project(good, w: misshaped)));
         Assert.Equal(CliRunner.BadInput, Cli(Project(good, w: Path.Combine(dir, "nope.safetensors"))));
         Assert.False(File.Exists(output));

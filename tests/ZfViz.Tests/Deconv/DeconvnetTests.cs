@@ -166,7 +166,7 @@ public class DeconvnetTests
         var net = Deconvnet.FromModule(TestNets.CifarSmall());
         using var trace = net.Forward(randn(1, 3, 32, 32), 1);
         Assert.Contains("Feature 99", Assert.Throws<ArgumentOutOfRangeException>(() => net.Project(trace, 1, [new ActivationPoint(0, 99, 0, 0, 1)])).Message);
-        Assert.Contains("conv1, conv2", Assert.Throws<ArgumentException>(() => net.IndexOf("conv9")).Message);
+        Assert.Contains("conv1, conv2", Assert.Throws<UserInputException>(() => net.IndexOf("conv9")).Message);
         Assert.Contains("input [N,3,H,W]", Assert.Throws<ArgumentException>(() => net.Forward(randn(1, 1, 32, 32), 0)).Message);
         using var plain = net.Forward(randn(1, 3, 32, 32), 1, record: false);
         Assert.Throws<InvalidOperationException>(() => net.Project(plain, 1, [new ActivationPoint(0, 0, 0, 0, 1)]));

@@ -109,7 +109,7 @@ public class NpyTests
     [Fact]
     public void RejectsFortranOrder()
     {
-        var e = Assert.Throws<InvalidDataException>(() =>
+        var e = Assert.Throws<UserInputException>(() =>
             ReadBytes(HandBuilt("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", Floats(1, 2, 3, 4))));
         Assert.Contains("Fortran", e.Message);
         Assert.Contains("test.npy", e.Message);
@@ -124,14 +124,14 @@ public class NpyTests
     [InlineData("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }", 3, "structured")]
     public void RejectsMalformedFiles(string dict, int floats, string message)
     {
-        var e = Assert.Throws<InvalidDataException>(() => ReadBytes(HandBuilt(dict, Floats(new float[floats]))));
+        var e = Assert.Throws<UserInputException>(() => ReadBytes(HandBuilt(dict, Floats(new float[floats]))));
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
     public void RejectsNonNpyBytes()
     {
-        var e = Assert.Throws<InvalidDataException>(() => ReadBytes(Encoding.ASCII.GetBytes("hello, world")));
+        var e = Assert.Throws<UserInputException>(() => ReadBytes(Encoding.ASCII.GetBytes("hello, world")));
         Assert.Contains("not a .npy file", e.Message);
     }
 
@@ -142,7 +142,7 @@ public class NpyTests
         try
         {
             Npy.Write(path, new double[] { 1, 2 }, new long[] { 2 });
-            var e = Assert.Throws<InvalidDataException>(() => Npy.ReadFloat32(path));
+            var e = Assert.Throws<UserInputException>(() => Npy.ReadFloat32(path));
             Assert.Contains("float32", e.Message);
             Assert.Contains("<f8", e.Message);
         }

@@ -64,11 +64,11 @@ public sealed class SafetensorsTests : IDisposable
         Safetensors.Save(path, [("a", a)]);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^10]);
-        var e = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        var e = Assert.Throws<UserInputException>(() => Safetensors.Load(path));
         Assert.Contains("'a'", e.Message);
         File.WriteAllBytes(path, [1, 2, 3]);
-        Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
-        Assert.Throws<FileNotFoundException>(() => Safetensors.Load(Path.Combine(dir, "missing.safetensors")));
+        Assert.Throws<UserInputException>(() => Safetensors.Load(path));
+        Assert.Throws<UserInputException>(() => Safetensors.Load(Path.Combine(dir, "missing.safetensors")));
     }
 
     [Fact]

@@ -98,15 +98,15 @@ public class PresetShapeTests
     [Fact]
     public void ImpossibleConfigsNameTheLayer()
     {
-        var tooSmall = Assert.Throws<ArgumentException>(() => Presets.ZfNetCifar.WithConv(5, l => l with { Kernel = 9, Padding = 0 }));
+        var tooSmall = Assert.Throws<UserInputException>(() => Presets.ZfNetCifar.WithConv(5, l => l with { Kernel = 9, Padding = 0 }));
         Assert.Contains("conv5", tooSmall.Message);
-        var groups = Assert.Throws<ArgumentException>(() => Presets.ZfNetCifar.WithConv(3, l => l with { Groups = 5 }));
+        var groups = Assert.Throws<UserInputException>(() => Presets.ZfNetCifar.WithConv(3, l => l with { Groups = 5 }));
         Assert.Contains("conv3", groups.Message);
-        var pool = Assert.Throws<ArgumentException>(() => Presets.ZfNetCifar.WithConv(5, l => l with { Pool = new PoolSpec(5, 2, 0) }));
+        var pool = Assert.Throws<UserInputException>(() => Presets.ZfNetCifar.WithConv(5, l => l with { Pool = new PoolSpec(5, 2, 0) }));
         Assert.Contains("pool5", pool.Message);
-        var all = Assert.Throws<ArgumentException>(() => Presets.ZfNetCifar.WithoutConv(1, 2, 3, 4, 5));
+        var all = Assert.Throws<UserInputException>(() => Presets.ZfNetCifar.WithoutConv(1, 2, 3, 4, 5));
         Assert.Contains("removed", all.Message);
-        Assert.Throws<ArgumentException>(() => new ConvNet(Presets.ZfNetCifar with { Fc6 = -1 }));
+        Assert.Throws<UserInputException>(() => new ConvNet(Presets.ZfNetCifar with { Fc6 = -1 }));
     }
 
     [Fact]

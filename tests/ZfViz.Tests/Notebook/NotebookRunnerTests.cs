@@ -72,11 +72,11 @@ public class NotebookRunnerTests
     public void DiscoveryIsInFileNameOrderAndRejectsMissingOrEmptyFolders()
     {
         var dir = Directory.CreateTempSubdirectory("zfviz-nbs").FullName;
-        Assert.Throws<FileNotFoundException>(() => NotebookRunner.Discover(dir));
+        Assert.Throws<UserInputException>(() => NotebookRunner.Discover(dir));
         foreach (var n in new[] { "10-b.ipynb", "02-a.ipynb", "00-setup.ipynb" }) File.WriteAllText(Path.Combine(dir, n), "{}");
         Assert.Equal(new[] { "00-setup.ipynb", "02-a.ipynb", "10-b.ipynb" }, NotebookRunner.Discover(dir).Select(Path.GetFileName));
         Assert.Equal(new[] { "02-a.ipynb" }, NotebookRunner.Discover(dir, "02").Select(Path.GetFileName));
-        Assert.Throws<DirectoryNotFoundException>(() => NotebookRunner.Discover(Path.Combine(dir, "missing")));
+        Assert.Throws<UserInputException>(() => NotebookRunner.Discover(Path.Combine(dir, "missing")));
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public class NumericsTests
         var path = TempFile("numerics.json");
         Verdict(null).Save(path);
         var info = InfoWith(path, new Dictionary<string, string> { [ConvChannelPadding.Variable] = "yes" });
-        Assert.Contains("$ZFVIZ_CONV_PADDING: must be 1", info.GetProperty("torch_error").GetString());
+        Assert.Contains("$ZFVIZ_CONV_PADDING: must be 1", info.GetProperty("config_error").GetString());
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public class ProfileTests
     [Fact]
     public void UnknownNamesListTheValidOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "fast"))));
+        var e = Assert.Throws<UserInputException>(() => Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "fast"))));
         Assert.Equal("Unknown profile 'fast'. Choose one of: quick, course, paper (set ZFVIZ_PROFILE).", e.Message);
     }
 

@@ -62,7 +62,7 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.SaveModel(path, small, new InputNorm(zeros(3, 32, 32), 1f), 1);
         var (tensors, _) = ZfViz.IO.Safetensors.Load(path);
         using var wide = new ConvNet(Presets.ZfNetCifar.WithConv(3, l => l with { Filters = 128 }));
-        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeights(path, wide, tensors));
+        var e = Assert.Throws<UserInputException>(() => Checkpoint.LoadWeights(path, wide, tensors));
         Assert.Contains("conv3.weight", e.Message);
     }
 }

@@ -12,7 +12,7 @@ public class ScheduleTests
         Assert.Equal([1, 2, 5, 10, 20, 30, 40, 64, 70], CheckpointSchedule.Scaled(70));
         Assert.Equal([1, 2, 3], CheckpointSchedule.Scaled(3));
         Assert.Equal([1, 5, 10], CheckpointSchedule.Parse("10, 1,5,5"));
-        Assert.Throws<ArgumentException>(() => CheckpointSchedule.Parse("1,x"));
+        Assert.Throws<UserInputException>(() => CheckpointSchedule.Parse("1,x"));
     }
 
     [Fact]

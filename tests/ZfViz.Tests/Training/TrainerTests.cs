@@ -72,7 +72,7 @@ public sealed class TrainerTests : IDisposable
         var train = SyntheticData.Gratings(64, 32, 3, 10, seed: 4);
         var run = Path.Combine(dir, "c");
         Trainer.Run(Presets.ZfNetCifar with { Fc6 = 32, Fc7 = 32 }, train, null, new TrainingOptions(Epochs: 1, BatchSize: 64), run);
-        var e = Assert.Throws<InvalidOperationException>(() =>
+        var e = Assert.Throws<UserInputException>(() =>
             Trainer.Run(Presets.ZfNetCifar with { Fc6 = 16, Fc7 = 32 }, train, null, new TrainingOptions(Epochs: 2, BatchSize: 64), run));
         Assert.Contains("different network", e.Message);
     }

@@ -28,7 +28,7 @@ public sealed class VariantStudyTests : IDisposable
         Assert.Equal([48, 96, 192, 384, 192], v["layers 3,4,5 wider"].Convs.Select(c => c.Filters));
         Assert.Equal(768, v["6,7 doubled and 3,4,5 wider"].Fc6);
         Assert.Equal([48, 96, 192, 384, 192], v["6,7 doubled and 3,4,5 wider"].Convs.Select(c => c.Filters));
-        Assert.Throws<ArgumentException>(() => VariantStudy.Table3(Presets.ZfNetCifar.WithoutConv(5) with { Convs = Presets.ZfNetCifar.Convs.Take(4).ToList() }));
+        Assert.Throws<UserInputException>(() => VariantStudy.Table3(Presets.ZfNetCifar.WithoutConv(5) with { Convs = Presets.ZfNetCifar.Convs.Take(4).ToList() }));
     }
 
     /// <summary>Parameters counted from the config by hand: conv weights and biases, then the fc layers on the flattened maps.</summary>
