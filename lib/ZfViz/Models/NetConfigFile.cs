@@ -73,7 +73,7 @@ public static class NetConfigFile
             if (Property(root, "Norm") is null or { ValueKind: JsonValueKind.Null }) config = config with { Norm = new NormSpec() };
             if (string.IsNullOrWhiteSpace(config.Name)) throw new UserInputException("'Name' must not be empty.", source);
             try { return config.Validate(); }
-            catch (ArgumentException e) { throw new UserInputException($"impossible network: {e.Message}", source, e); }
+            catch (UserInputException e) when (e.Subject is null) { throw new UserInputException($"impossible network: {e.Message}", source, e); }
         }
     }
 
