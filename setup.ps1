@@ -6,4 +6,7 @@ $torch = if ($env:ZFVIZ_TORCH) { $env:ZFVIZ_TORCH } else { 'cpu' }
 dotnet tool restore
 dotnet build Notebooks.sln -c Release -p:ZfVizTorch=$torch -nologo -v:quiet
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+# Notebook extras: the pinned plotly.js for charts without a CDN (non-fatal: charts fall back to the CDN).
+dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll notebooks plotly-js
+if ($LASTEXITCODE -ne 0) { Write-Warning 'no offline plotly.js: notebook charts load it from the CDN until it is fetched' }
 dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll info
