@@ -68,6 +68,24 @@ public static class JupyterRoute
         return psi;
     }
 
+    /// <summary>
+    /// nbconvert stops at the first failing cell and writes no notebook; its stderr ends with a Python traceback, then
+    /// "An error occurred while executing the following cell:", the cell, and the kernel's error. Returns
+    /// "cell starting 'first line': error" from that, or null if it is not there.
+    /// </summary>
+    public static string? DescribeFailure(string stderr)
+    {
+        const string Marker = "An error occurred while executing the following cell:";
+        int at = stderr.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var parts = stderr[(at + Marker.Length)..].Split("------------------");
+        if (parts.Length < 3) return null;
+        var first = parts[1].Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        var error = string.Join(" | ", parts[2].Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("at ", StringComparison.Ordinal)).Take(3));
+        return $"cell starting '{first}': {error}";
+    }
+
     static (int Code, string Output) Run(string cwd, string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

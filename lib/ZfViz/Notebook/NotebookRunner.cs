@@ -71,6 +71,7 @@ public sealed class NotebookRunner
             return new(notebook, NotebookStatus.Passed, sw.Elapsed, output, null);
 
         var why = cellError
+                  ?? (Kernel == NotebookKernel.Jupyter ? JupyterRoute.DescribeFailure(stderr.Result) : null)
                   ?? (!File.Exists(output) ? $"{program} wrote no output notebook" : $"{program} exited with {p.ExitCode}");
         var tail = string.Join('\n', (stderr.Result + stdout.Result).Split('\n').Where(l => l.Trim().Length > 0 && !IsNoise(l)).TakeLast(8));
         log?.Invoke(tail);
