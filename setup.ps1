@@ -9,4 +9,7 @@ if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 # Numerics check: stops set-up if no oneDNN setting gives right convolutions on this CPU (README, Troubleshooting).
 dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll doctor
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+# Notebook extras: the pinned plotly.js for charts without a CDN (non-fatal: charts fall back to the CDN).
+dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll notebooks plotly-js
+if ($LASTEXITCODE -ne 0) { Write-Warning 'no offline plotly.js: notebook charts load it from the CDN until it is fetched' }
 dotnet lib/ZfViz.Cli/bin/Release/net10.0/zfviz.dll info

@@ -10,16 +10,18 @@ public enum NotebookStatus { Passed, Failed, TimedOut }
 public sealed record NotebookResult(string Notebook, NotebookStatus Status, TimeSpan Elapsed, string? OutputPath, string? Error);
 
 /// <summary>
-/// Executes notebooks headless with the pinned dotnet-repl (the local tool manifest in .config/), one kernel per
-/// notebook, with the kernel's working directory set to the notebook's folder so its relative #r paths resolve.
-/// Writes executed copies (with outputs) to the output folder; a notebook fails when dotnet-repl exits non-zero
-/// or when its executed copy holds an error output.
+/// Executes notebooks headless, one kernel per notebook, with the kernel's working directory set to the notebook's
+/// folder so its relative #r paths resolve: with the pinned dotnet-repl (the local tool manifest in .config/), or
+/// through the Jupyter kernel protocol (<see cref="JupyterRoute"/>). Writes executed copies (with outputs) to the
+/// output folder, tidied by <see cref="ExecutedNotebookCleaner"/>; a notebook fails when the executing program
+/// exits non-zero or when its executed copy holds an error output.
 /// </summary>
 public sealed class NotebookRunner
 {
     public required string OutputDirectory { get; init; }
     public Profile Profile { get; init; } = Profile.FromEnvironment();
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
+    public NotebookKernel Kernel { get; init; } = NotebookKernel.Repl;
     /// <summary>Extra environment for the kernels (tests use it).</summary>
     public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -42,14 +44,8 @@ public sealed class NotebookRunner
         var output = Path.Combine(Path.GetFullPath(OutputDirectory), Path.GetFileName(notebook));
         if (File.Exists(output)) File.Delete(output); // never report a stale copy
 
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(notebook)!,
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-path", output })
-            psi.ArgumentList.Add(a);
+        var psi = Kernel == NotebookKernel.Jupyter ? JupyterCommand(notebook, output) : ReplCommand(notebook, output);
+        var program = Kernel == NotebookKernel.Jupyter ? "jupyter nbconvert" : "dotnet-repl";
         psi.Environment[Profile.EnvironmentVariable] = Profile.Name;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -70,16 +66,45 @@ public sealed class NotebookRunner
         sw.Stop();
 
         var cellError = File.Exists(output) ? FirstError(output) : null;
+        if (File.Exists(output)) ExecutedNotebookCleaner.CollapseUpdatedDisplays(output);
         if (p.ExitCode == 0 && cellError is null && File.Exists(output))
             return new(notebook, NotebookStatus.Passed, sw.Elapsed, output, null);
 
         var why = cellError
-                  ?? (!File.Exists(output) ? "dotnet-repl wrote no output notebook" : $"dotnet-repl exited with {p.ExitCode}");
-        var tail = string.Join('\n', (stderr.Result + stdout.Result).Split('\n').Where(l => l.Trim().Length > 0).TakeLast(8));
+                  ?? (Kernel == NotebookKernel.Jupyter ? JupyterRoute.DescribeFailure(stderr.Result) : null)
+                  ?? (!File.Exists(output) ? $"{program} wrote no output notebook" : $"{program} exited with {p.ExitCode}");
+        var tail = string.Join('\n', (stderr.Result + stdout.Result).Split('\n').Where(l => l.Trim().Length > 0 && !IsNoise(l)).TakeLast(8));
         log?.Invoke(tail);
         return new(notebook, NotebookStatus.Failed, sw.Elapsed, File.Exists(output) ? output : null,
                    why + (cellError is null && tail.Length > 0 ? "\n" + tail : ""));
     }
+
+    static ProcessStartInfo ReplCommand(string notebook, string output)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(notebook)!,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-path", output })
+            psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    ProcessStartInfo JupyterCommand(string notebook, string output)
+    {
+        var nbconvert = JupyterRoute.RequireNbconvert();
+        var root = ZfVizPaths.FindRepoRoot(Path.GetDirectoryName(notebook))
+                   ?? throw new UserInputException("the Jupyter route needs the notebook inside the ZFViz repository (its kernel spec and local tools live there)", notebook);
+        JupyterRoute.EnsureKernelSpec(root);
+        return JupyterRoute.ExecuteCommand(nbconvert, root, notebook, output, Timeout);
+    }
+
+    // libtorch's hardware notes and the kernel host's shutdown lines say nothing about why a notebook failed.
+    static bool IsNoise(string line) =>
+        line.Contains("NNPACK", StringComparison.Ordinal) || line.Contains("Microsoft.Hosting.Lifetime", StringComparison.Ordinal)
+        || line.Trim() == "Application is shutting down...";
 
     /// <summary>The first error output of an executed notebook ("cell N: message"), or null.</summary>
     public static string? FirstError(string executedNotebook)

@@ -6,6 +6,7 @@ public static class ZfVizPaths
     public const string DataVariable = "ZFVIZ_DATA";
     public const string ModelsVariable = "ZFVIZ_MODELS";
     public const string RootVariable = "ZFVIZ_ROOT";
+    public const string ToolsVariable = "ZFVIZ_TOOLS";
 
     static string DataHome =>
         Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } x
@@ -17,6 +18,9 @@ public static class ZfVizPaths
 
     /// <summary>Checkpoints and training runs live here: $ZFVIZ_MODELS, else ~/.local/share/zfviz/models.</summary>
     public static string ModelsRoot => Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } m ? m : Path.Combine(DataHome, "models");
+
+    /// <summary>Fetched helper files (plotly.js for offline charts): $ZFVIZ_TOOLS, else ~/.local/share/zfviz/tools.</summary>
+    public static string ToolsRoot => Environment.GetEnvironmentVariable(ToolsVariable) is { Length: > 0 } t ? t : Path.Combine(DataHome, "tools");
 
     /// <summary>The repository root (the folder with Notebooks.sln): $ZFVIZ_ROOT, else found by walking up from start.</summary>
     public static string? FindRepoRoot(string? start = null)

@@ -12,7 +12,7 @@ public static class TopNineSheetInteractive
 {
     public static GenericChart Create(TopNineSheetImage sheet, IReadOnlyList<string>? classNames = null, string? title = null)
     {
-        var source = "data:image/png;base64," + ImageHtml.ToPngBase64(sheet.Image);
+        var source = ImageHtml.ToDataUri(sheet.Image, downscale: false); // hover points are in sheet pixels
         var image = CSharpChart.Image<int>(Source: source);
         var cells = sheet.Cells;
         string Text(SheetCell c)

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using ZfViz.Notebook;
+using ZfViz.Runtime;
+
+namespace ZfViz.Tests.Notebook;
+
+/// <summary>The runner's Jupyter route: the pinned .NET Interactive kernel through jupyter nbconvert.</summary>
+public class JupyterKernelRunTests
+{
+    static string RepoRoot => ZfVizPaths.FindRepoRoot(AppContext.BaseDirectory)!;
+
+    /// <summary>A notebook inside the repository (the kernel is a local tool) whose first cell is the shared setup
+    /// cell with its #r paths pointing at this test build.</summary>
+    static string WriteNotebook(params string[] cells)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "jupyter-fixtures", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var setup = File.ReadAllText(Path.Combine(RepoRoot, "notebooks", "setup-cell.csx"))
+            .Replace("../lib/ZfViz/bin/Release/net10.0/", AppContext.BaseDirectory);
+        var nb = new JsonObject
+        {
+            ["cells"] = new JsonArray(new[] { setup }.Concat(cells).Select(c => (JsonNode)new JsonObject
+            {
+                ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(),
+                ["outputs"] = new JsonArray(), ["source"] = new JsonArray(c),
+            }).ToArray()),
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
+                ["language_info"] = new JsonObject { ["name"] = "C#" },
+            },
+            ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        };
+        var path = Path.Combine(dir, "jupyter.ipynb");
+        File.WriteAllText(path, nb.ToJsonString());
+        return path;
+    }
+
+    [JupyterFact]
+    public void ANotebookRunsThroughTheJupyterKernelQuietlyAndAnUpdatedDisplayStaysOneOutput()
+    {
+        var nb = WriteNotebook(
+            "var t = torch.ones(2, 3);\nConsole.WriteLine($\"sum={t.sum().item<float>()} profile={zf.Profile.Name}\");\nt.Dispose();",
+            "var shown = \"starting\".Display();\nfor (int i = 1; i <= 3; i++) shown.Update($\"step {i}\");",
+            "Charts.Lines(\"curve\", \"x\", \"y\", new[] { new Series(\"s\", new double[] { 1, 2 }, new double[] { 3, 4 }) })");
+        var runner = new NotebookRunner
+        {
+            OutputDirectory = Path.Combine(Path.GetDirectoryName(nb)!, "out"), Profile = Profile.Quick,
+            Timeout = TimeSpan.FromMinutes(10), Kernel = NotebookKernel.Jupyter,
+        };
+        var result = runner.Run(nb);
+        Assert.True(result.Status == NotebookStatus.Passed, result.Error);
+        Assert.True(File.Exists(JupyterRoute.KernelSpecFile(RepoRoot)), "kernel spec in the project-local Jupyter path");
+
+        // What the cells printed and displayed (the sources are not looked at: the setup cell names CS1701 itself).
+        var text = string.Concat(JsonNode.Parse(File.ReadAllText(result.OutputPath!))!["cells"]!.AsArray()
+            .Select(c => c!["outputs"]!.ToJsonString()));
+        Assert.Contains("sum=6 profile=quick", text);
+        Assert.DoesNotContain("CS1701", text);      // the setup cell quiets the kernel's assembly-version warnings
+        Assert.DoesNotContain("\"stderr\"", text);
+        // The updated display stays one output (not one per update). Known limit: nbconvert's executed copy keeps the
+        // first state ("starting"), not the last; VS Code and Jupyter Lab update it in place while it runs.
+        var updated = JsonNode.Parse(File.ReadAllText(result.OutputPath!))!["cells"]![2]!["outputs"]!.AsArray();
+        Assert.Single(updated);
+        Assert.DoesNotContain("step 2", text);
+        Assert.Contains(PlotlyNotebookHtmlMarker, text);
+        Assert.DoesNotContain("cdn.plot.ly", text.Replace(ZfViz.Notebook.PlotlyJs.CdnUrl, "")); // only the loader's fallback names it
+    }
+
+    const string PlotlyNotebookHtmlMarker = ZfViz.Viz.PlotlyNotebookHtml.SpecClass;
+
+    [JupyterFact]
+    public void AFailingCellFailsTheNotebookWithTheKernelsMessage()
+    {
+        var nb = WriteNotebook("throw new InvalidOperationException(\"boom through jupyter\");");
+        var result = new NotebookRunner
+        {
+            OutputDirectory = Path.Combine(Path.GetDirectoryName(nb)!, "out"), Profile = Profile.Quick,
+            Timeout = TimeSpan.FromMinutes(10), Kernel = NotebookKernel.Jupyter,
+        }.Run(nb);
+        Assert.Equal(NotebookStatus.Failed, result.Status);
+        Assert.Contains("boom through jupyter", result.Error);
+    }
+}
