@@ -54,19 +54,38 @@ public static class VariantStudy
         for (int i = 0; i < variants.Count; i++)
         {
             var v = variants[i];
-            var run = Path.Combine(root, $"{i + 1:D2}-{Slug(v.Label)}");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (model, loaded) = ModelStore.LoadOrTrain(run, v.Config, options, () => (train, validation), training, log,
-                starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({i + 1}/{variants.Count})"));
-            using var _ = model;
-            double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
-            var onTrain = Evaluator.Evaluate(model, train);
-            var onValidation = Evaluator.Evaluate(model, validation);
-            long parameters = model.Net.parameters().Sum(p => p.numel());
-            results.Add(new VariantResult(v.Label, v.Config, parameters, onTrain.Top1Error, onValidation.Top1Error, onValidation.Top5Error, seconds, loaded));
-            log?.Invoke($"{v.Label}: train top-1 {onTrain.Top1Error:P1}, validation top-1 {onValidation.Top1Error:P1}");
+            results.Add(TrainAndMeasure(v, train, validation, options, Path.Combine(root, $"{i + 1:D2}-{Slug(v.Label)}"), log, training,
+                $"{i + 1}/{variants.Count}"));
         }
         return results;
+    }
+
+    /// <summary>
+    /// Trains (or loads) one more variant, e.g. a student's own, with the study's budget: give it the same
+    /// <paramref name="train"/>, <paramref name="validation"/>, <paramref name="options"/> and <paramref name="root"/>
+    /// as <see cref="Run"/>, and it is trained and measured exactly as the study's variants are, so its row compares
+    /// with theirs. Its run lives in <paramref name="root"/>/own-label, apart from the study's numbered folders.
+    /// </summary>
+    public static VariantResult RunOwn(Variant variant, ImageDataset train, ImageDataset validation, TrainingOptions options,
+        string root, Action<string>? log = null, IProgress<TrainingProgress>? training = null)
+    {
+        variant.Config.Validate();
+        return TrainAndMeasure(variant, train, validation, options, Path.Combine(root, $"own-{Slug(variant.Label)}"), log, training, "own");
+    }
+
+    static VariantResult TrainAndMeasure(Variant v, ImageDataset train, ImageDataset validation, TrainingOptions options, string run,
+        Action<string>? log, IProgress<TrainingProgress>? training, string position)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (model, loaded) = ModelStore.LoadOrTrain(run, v.Config, options, () => (train, validation), training, log,
+            starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({position})"));
+        using var _ = model;
+        double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
+        var onTrain = Evaluator.Evaluate(model, train);
+        var onValidation = Evaluator.Evaluate(model, validation);
+        long parameters = model.Net.parameters().Sum(p => p.numel());
+        log?.Invoke($"{v.Label}: train top-1 {onTrain.Top1Error:P1}, validation top-1 {onValidation.Top1Error:P1}");
+        return new VariantResult(v.Label, v.Config, parameters, onTrain.Top1Error, onValidation.Top1Error, onValidation.Top5Error, seconds, loaded);
     }
 
     /// <summary>A folder-safe form of a label: lower case letters and digits, other runs of characters as one '-'.</summary>

@@ -28,7 +28,18 @@ public static class HtmlTable
         return new HtmlFragment(sb.Append("</tbody></table>").ToString());
     }
 
+    /// <summary>
+    /// One row per item, its cells from <paramref name="cells"/>: <c>HtmlTable.From(["name", "error"], results, r => [r.Label, $"{r.Error:P1}"])</c>
+    /// reads as the table it makes (a lambda returning a collection expression needs no cast).
+    /// </summary>
+    public static HtmlFragment From<T>(IReadOnlyList<string> headers, IEnumerable<T> rows, Func<T, IReadOnlyList<string>> cells, string? caption = null) =>
+        From(headers, rows.Select(cells), caption);
+
+    /// <summary>As <see cref="From{T}(IReadOnlyList{string}, IEnumerable{T}, Func{T, IReadOnlyList{string}}, string?)"/>, with each item's index (numbered rows).</summary>
+    public static HtmlFragment From<T>(IReadOnlyList<string> headers, IEnumerable<T> rows, Func<T, int, IReadOnlyList<string>> cells, string? caption = null) =>
+        From(headers, rows.Select(cells), caption);
+
     /// <summary>Two columns, label and value.</summary>
     public static HtmlFragment FromPairs(IEnumerable<(string Label, string Value)> pairs, string? caption = null) =>
-        From(["", ""], pairs.Select(p => (IReadOnlyList<string>)[p.Label, p.Value]), caption);
+        From(["", ""], pairs, p => [p.Label, p.Value], caption);
 }

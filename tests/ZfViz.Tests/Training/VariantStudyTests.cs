@@ -81,6 +81,28 @@ public sealed class VariantStudyTests : IDisposable
     }
 
     [Fact]
+    public void AnOwnVariantIsTrainedWithTheStudysBudgetBesideItsFolders()
+    {
+        var train = SyntheticData.Gratings(48, 32, 3, 4, seed: 1);
+        var test = SyntheticData.Gratings(24, 32, 3, 4, seed: 2);
+        var options = new TrainingOptions(Epochs: 1, BatchSize: 16, ChannelsLast: false);
+        var mine = new Variant("conv1 3x3", Tiny.WithConv(1, l => l with { Kernel = 3, Padding = 1 }));
+        var study = VariantStudy.Run([new Variant("baseline", Tiny), mine], train, test, options, Path.Combine(dir, "study"));
+
+        var own = VariantStudy.RunOwn(mine, train, test, options, Path.Combine(dir, "study"));
+        Assert.False(own.Loaded);
+        Assert.True(Directory.Exists(Path.Combine(dir, "study", "own-conv1-3x3")));
+        Assert.Equal(["01-baseline", "02-conv1-3x3", "own-conv1-3x3"],
+            Directory.GetDirectories(Path.Combine(dir, "study")).Select(Path.GetFileName).Order());
+        // Same budget, same seed: the same network as the study's own row for that variant, measured the same way.
+        Assert.Equal(mine.Config, own.Config);
+        Assert.Equal(study[1].Parameters, own.Parameters);
+        Assert.Equal((study[1].TrainTop1Error, study[1].ValTop1Error, study[1].ValTop5Error), (own.TrainTop1Error, own.ValTop1Error, own.ValTop5Error));
+        Assert.True(VariantStudy.RunOwn(mine, train, test, options, Path.Combine(dir, "study")).Loaded);
+        Assert.Throws<ArgumentException>(() => VariantStudy.RunOwn(new Variant("bad", Tiny with { Classes = 0 }), train, test, options, dir));
+    }
+
+    [Fact]
     public void BadVariantListsAreRejected()
     {
         var data = SyntheticData.Gratings(8, 32, 3, 4, seed: 1);
