@@ -68,7 +68,8 @@ public static class AutogradDeconvnet
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var x = image.detach().expand(signal.shape[0], -1, -1, -1).clone().requires_grad_(true);
-        (Activations(net, x, layer) * signal).sum().backward();
-        return x.grad!.detach().clone().MoveToOuterDisposeScope();
+        var down = (Activations(net, x, layer) * signal).sum();
+        // autograd.grad rather than backward(): the network's parameters collect no gradients on the way
+        return autograd.grad([down], [x])[0].detach().clone().MoveToOuterDisposeScope();
     }
 }

@@ -41,6 +41,7 @@ public class AutogradDeconvnetTests
         }).view(1, 4, 4);
         var projection = AutogradDeconvnet.Project(net, x, "conv2", new ActivationPoint(0, 0, 0, 0, 4f));
         Assert.Equal(expected.data<float>().ToArray(), projection.data<float>().ToArray());
+        Assert.All(net.parameters(), p => Assert.True(p.grad is null, "projecting must leave the network's parameters without gradients"));
         // The fast engine agrees on the same example.
         var fast = Deconvnet.FromModule(net);
         using var trace = fast.Forward(x, 1);
