@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using ZfViz.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -14,6 +15,8 @@ namespace ZfViz.Models;
 /// </code>
 /// so parameters are named e.g. <c>conv1.conv.weight</c>; checkpoints use PyTorch-style <c>conv1.weight</c>
 /// (see <see cref="CheckpointName"/>). The network outputs logits (softmax is applied by the loss / evaluation).
+/// <see cref="Precision"/> chooses how <see cref="forward"/> computes (float32, or mixed bfloat16 with float32 weights);
+/// <see cref="ForwardLayers"/> and <see cref="ForwardFrom"/>, which the deconvnet and the analyses use, stay float32.
 /// </summary>
 public sealed class ConvNet : Module<Tensor, Tensor>
 {
@@ -21,6 +24,9 @@ public sealed class ConvNet : Module<Tensor, Tensor>
 
     // Ordered blocks; registered as named children so state_dict names follow the block names.
     readonly List<(string Name, Sequential Block)> blocks = [];
+    // Stride, padding and groups of each conv block, for the mixed-precision path's functional convolutions.
+    readonly Dictionary<string, ConvLayer> convSpecs = [];
+    Precision precision = Precision.Float32;
 
     public ConvNet(NetConfig config) : base(config.Name)
     {
@@ -38,6 +44,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
             if (c.Pool is { } p) layers.Add(("pool", MaxPool2d(p.Size, p.Stride, p.Padding)));
             if (c.ContrastNorm) layers.Add(("norm", new CrossMapNorm(c.Filters, config.Norm)));
             blocks.Add((NetConfig.ConvName(i), Sequential(layers)));
+            convSpecs[NetConfig.ConvName(i)] = c;
             channels = c.Filters;
         }
         int features = config.FlattenedFeatures;
@@ -68,13 +75,61 @@ public sealed class ConvNet : Module<Tensor, Tensor>
     public IReadOnlyList<(string Name, ConvLayer Layer)> ConvStages =>
         Config.Convs.Select((c, i) => (NetConfig.ConvName(i), c)).Where(t => !t.c.Removed).ToList();
 
+    /// <summary>
+    /// How <see cref="forward"/> computes: <see cref="Runtime.Precision.Float32"/> (default) or
+    /// <see cref="Runtime.Precision.Mixed"/>: conv and linear layers on bfloat16 copies of the activations and of the
+    /// float32 master weights (autograd carries the gradients back through the casts to the float32 parameters), ReLU,
+    /// pooling and dropout on those bfloat16 values, contrast normalisation and the logits in float32. TorchSharp has
+    /// no autocast, hence the casts by hand. Resolve <see cref="Runtime.Precision.Auto"/> first
+    /// (<see cref="MixedPrecisionPolicy.Resolve(Precision)"/>).
+    /// </summary>
+    public Precision Precision
+    {
+        get => precision;
+        set => precision = value == Precision.Auto
+            ? throw new ArgumentException("Resolve Precision.Auto with MixedPrecisionPolicy.Resolve before setting it on a network.")
+            : value;
+    }
+
     public override Tensor forward(Tensor input)
     {
+        if (precision == Precision.Mixed)
+        {
+            using var scope = NewDisposeScope();
+            var h = input;
+            foreach (var (name, _) in blocks) h = ForwardBlock(name, h);
+            return h.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        }
         var x = input;
         foreach (var (name, block) in blocks)
         {
             if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
             x = block.forward(x);
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// One block of <see cref="forward"/> in the network's <see cref="Precision"/> (flattening before the first fc
+    /// block): the benchmark times the layers one by one with it. In mixed precision the result is bfloat16, except
+    /// after contrast normalisation (float32).
+    /// </summary>
+    public Tensor ForwardBlock(string name, Tensor x)
+    {
+        var block = Block(name);
+        if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
+        if (precision != Precision.Mixed) return block.forward(x);
+        const ScalarType half = ScalarType.BFloat16;
+        foreach (var (_, module) in block.named_children())
+        {
+            x = module switch
+            {
+                Conv2d conv when convSpecs[name] is var c => nn.functional.conv2d(x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
+                    strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: c.Groups),
+                Linear linear => nn.functional.linear(x.to_type(half), linear.weight!.to_type(half), linear.bias?.to_type(half)),
+                CrossMapNorm norm => norm.forward(x.to_type(ScalarType.Float32)),
+                _ => ((Module<Tensor, Tensor>)module).forward(x),
+            };
         }
         return x;
     }
