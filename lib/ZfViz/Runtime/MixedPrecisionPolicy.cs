@@ -49,11 +49,21 @@ public static class MixedPrecisionPolicy
             .Any(l => l.Split([' ', '\t', ':'], StringSplitOptions.RemoveEmptyEntries).Any(f => f is "avx512_bf16" or "amx_bf16"));
 
     /// <summary>
-    /// The precision actually used: float32 or mixed. Auto becomes mixed only on a CPU device with bfloat16 hardware and
-    /// a passed numerics check; explicit choices are kept.
+    /// Whether oneDNN may use its bfloat16 kernels: ONEDNN_MAX_CPU_ISA unset, ALL, or an ISA with bfloat16
+    /// (AVX512_CORE_BF16, AVX512_CORE_FP16, AVX512_CORE_AMX, AVX10...). Capped lower (e.g. SSE41, issue 10's guard),
+    /// bfloat16 convolutions fall back to reference code: measured 10-100x slower than float32.
+    /// </summary>
+    public static bool IsaCapAllowsBf16(string? cap) =>
+        string.IsNullOrWhiteSpace(cap) || cap.Trim().ToUpperInvariant() is var c
+            && (c is "ALL" or "DEFAULT" || c.Contains("BF16") || c.Contains("AMX") || c.Contains("FP16") || c.StartsWith("AVX10", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The precision actually used: float32 or mixed. Auto becomes mixed only on a CPU device with bfloat16 hardware
+    /// that oneDNN's ISA cap leaves usable, and a passed numerics check; explicit choices are kept.
     /// </summary>
     public static Precision Resolve(Precision requested) =>
-        Resolve(requested, TorchRuntime.Device.type == TorchSharp.DeviceType.CPU && CpuSupportsBf16(), IsBf16Verified());
+        Resolve(requested, TorchRuntime.Device.type == TorchSharp.DeviceType.CPU && CpuSupportsBf16()
+            && IsaCapAllowsBf16(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")), IsBf16Verified());
 
     /// <summary>The decision itself, with the machine's facts passed in (testable).</summary>
     public static Precision Resolve(Precision requested, bool hardwareBf16, bool verified) => requested switch
@@ -69,6 +79,7 @@ public static class MixedPrecisionPolicy
         string what = used == Precision.Mixed ? "mixed (bfloat16 compute, float32 weights)" : "float32";
         if (requested != Precision.Auto) return what;
         string why = !CpuSupportsBf16() ? "no bfloat16 in this CPU"
+            : !IsaCapAllowsBf16(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")) ? "ONEDNN_MAX_CPU_ISA leaves oneDNN no bfloat16 kernels"
             : !IsBf16Verified() ? $"bfloat16 not verified on this machine (${VerifiedVariable})"
             : "bfloat16 in hardware and verified";
         return $"{what} (auto: {why})";
