@@ -38,6 +38,10 @@ public class MixedPrecisionTests
         double err = MaxRelative(mixed, reference);
         Assert.True(err < 2e-2, $"mixed logits differ from float32 by {err:E2} of their largest magnitude");
         Assert.True(err > 0, "mixed precision gave bit-identical logits: it did not compute in bfloat16");
+        // The fc layers in bfloat16 too (off by default: their weight casts cost more than they save).
+        net.MixedPrecisionLinear = true;
+        Assert.True(MaxRelative(net.forward(x), reference) < 2e-2);
+        net.MixedPrecisionLinear = false;
         // The same in channels-last layout, which training feeds.
         Assert.True(MaxRelative(net.forward(ChannelsLast.Of(x)), reference) < 2e-2);
         // The deconvnet's and the analyses' path stays float32 whatever the forward precision.
