@@ -80,8 +80,8 @@ public sealed class ConvNet : Module<Tensor, Tensor>
     /// <see cref="Runtime.Precision.Mixed"/>: conv layers (and fc layers with <see cref="MixedPrecisionLinear"/>) on
     /// bfloat16 copies of the activations and of the float32 master weights (autograd carries the gradients back
     /// through the casts to the float32 parameters), ReLU and pooling on those bfloat16 values, contrast normalisation,
-    /// the fc layers and the logits in float32. TorchSharp has no autocast, hence the casts by hand. Resolve <see cref="Runtime.Precision.Auto"/> first
-    /// (<see cref="MixedPrecisionPolicy.Resolve(Precision)"/>).
+    /// the fc layers and the logits in float32. TorchSharp has no autocast, hence the casts by hand. Resolve
+    /// <see cref="Runtime.Precision.Auto"/> first (<see cref="MixedPrecisionPolicy.Resolve(Precision)"/>).
     /// </summary>
     public Precision Precision
     {
