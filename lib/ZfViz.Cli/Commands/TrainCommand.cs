@@ -29,8 +29,9 @@ public static class TrainCommand
         var filters = new Option<string?>("--conv-filters") { Description = "What-if: filters of every conv layer, e.g. 48,96,144,144,96 (0 removes a layer)" };
         var fc = new Option<string?>("--fc") { Description = "What-if: units of fc6,fc7, e.g. 2048,2048 (0 removes a layer)" };
         var tenView = new Option<bool>("--ten-view") { Description = "Also report the 10-view test error at the end" };
+        var precision = new Option<string?>("--precision") { Description = "float32 | mixed (bfloat16 compute, float32 weights) | auto (mixed where the CPU has bfloat16 and it is verified); default: the profile's ($ZFVIZ_PRECISION, else auto)" };
         var cmd = new Command("train", "Train a model (SGD, momentum, dropout, RMS renormalisation, crops/flips) with resumable checkpoints")
-            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, force, tenView, filters, fc };
+            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, force, tenView, filters, fc, precision };
         cmd.SetAction(r =>
         {
             var cfg = WithSizes(ModelOption.Resolve(r.GetValue(model)!).Config, r.GetValue(filters), r.GetValue(fc));
@@ -47,6 +48,7 @@ public static class TrainCommand
                 Augment = !r.GetValue(noAugment),
                 Seed = r.GetValue(seed),
                 CheckpointEpochs = r.GetValue(checkpoints) is { } c ? CheckpointSchedule.Parse(c) : null,
+                Precision = r.GetValue(precision) is { } pr ? MixedPrecisionPolicy.Parse(pr, "--precision") : p.Precision,
             };
             CheckHyperParameters(options);
             if (r.GetValue(output) is { } chosen)
@@ -59,7 +61,7 @@ public static class TrainCommand
             var train = TrainingData.Sized(source("train"), "train", p);
             var test = TrainingData.Sized(source("test"), "test", p);
             Console.WriteLine($"Training {cfg.Name} on {dataName} ({train.Count} train / {test.Count} test images), profile {p.Name}, " +
-                              $"{options.Epochs} epochs of batch {options.BatchSize}, {TorchRuntime.Threads} threads; run folder {runDir}");
+                              $"{options.Epochs} epochs of batch {options.BatchSize}, {TorchRuntime.Threads} threads, precision {MixedPrecisionPolicy.Describe(options.Precision)}; run folder {runDir}");
 
             using var cts = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

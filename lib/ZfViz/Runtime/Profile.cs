@@ -9,7 +9,10 @@ namespace ZfViz.Runtime;
 /// <param name="EvalImages">Evaluation images used per run (null: the whole split).</param>
 /// <param name="Epochs">Training epochs of the main CIFAR-scale run.</param>
 /// <param name="BatchSize">Mini-batch size for training (the paper: 128).</param>
-public sealed record Profile(string Name, string Description, int? TrainImages, int? EvalImages, int Epochs, int BatchSize)
+/// <param name="Precision">How training and inference compute (default auto: mixed bfloat16 where the CPU has it and
+/// it is verified, else float32; see <see cref="MixedPrecisionPolicy"/>). $ZFVIZ_PRECISION overrides it.</param>
+public sealed record Profile(string Name, string Description, int? TrainImages, int? EvalImages, int Epochs, int BatchSize,
+    Precision Precision = Precision.Auto)
 {
     public const string EnvironmentVariable = "ZFVIZ_PROFILE";
 
@@ -25,17 +28,22 @@ public sealed record Profile(string Name, string Description, int? TrainImages, 
         ?? throw new UserInputException(
             $"Unknown profile '{name}'. Choose one of: {string.Join(", ", All.Select(p => p.Name))} (set {EnvironmentVariable}).");
 
-    /// <summary>The profile named by ZFVIZ_PROFILE, else quick under CI, else course.</summary>
+    /// <summary>The profile named by ZFVIZ_PROFILE, else quick under CI, else course; ZFVIZ_PRECISION sets its precision.</summary>
     public static Profile FromEnvironment(Func<string, string?>? getEnv = null)
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         var name = getEnv(EnvironmentVariable);
+        Profile profile;
         if (!string.IsNullOrWhiteSpace(name))
         {
-            try { return Parse(name); }
+            try { profile = Parse(name); }
             catch (UserInputException e) { throw new UserInputException(e.Message, $"${EnvironmentVariable}", e); }
         }
-        return string.IsNullOrEmpty(getEnv("CI")) ? Course : Quick;
+        else profile = string.IsNullOrEmpty(getEnv("CI")) ? Course : Quick;
+        var precision = getEnv(MixedPrecisionPolicy.PrecisionVariable);
+        return string.IsNullOrWhiteSpace(precision)
+            ? profile
+            : profile with { Precision = MixedPrecisionPolicy.Parse(precision, "$" + MixedPrecisionPolicy.PrecisionVariable) };
     }
 
     /// <summary>

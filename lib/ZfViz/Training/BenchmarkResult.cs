@@ -1,6 +1,9 @@
 namespace ZfViz.Training;
 
 /// <summary>Throughput of one model on this machine (medians over repetitions after warm-up).</summary>
+/// <param name="Dtype">Type of the weights: float32, or bfloat16 for the all-bfloat16 model of --bf16.</param>
+/// <param name="Precision">How it computed: float32, mixed (bfloat16 compute on float32 weights) or bfloat16.</param>
+/// <param name="Layers">Forward time of each block at the inference batch.</param>
 public sealed record BenchmarkResult(
     string Model,
     string Device,
@@ -14,4 +17,6 @@ public sealed record BenchmarkResult(
     double InferImagesPerS,
     double GflopsPerS,
     double TrainFlopsPerImage,
-    double InferFlopsPerImage);
+    double InferFlopsPerImage,
+    string Precision,
+    IReadOnlyList<BenchmarkLayerTime> Layers);

@@ -30,6 +30,8 @@ public static class Trainer
         var dataRng = new Generator((ulong)options.Seed + 7919);
         var net = new ConvNet(config);
         WeightInit.Apply(net, options.Init);
+        // Mixed precision computes in bfloat16 on float32 master weights; the optimizer and checkpoints see float32 only.
+        net.Precision = Runtime.MixedPrecisionPolicy.Resolve(options.Precision);
         // The paper's initialisation expects raw 0..255 pixel values; Kaiming expects unit-variance input.
         var norm = InputNorm.FromData(train, options.InputScale ?? (options.Init == InitScheme.Paper ? InputNorm.PaperScale : null));
         var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
@@ -124,6 +126,7 @@ public static class Trainer
 
         if (runDirectory is not null)
             Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, norm, options.Epochs, extra);
+        net.Precision = Runtime.Precision.Float32; // the trained model is used by the float32 deconvnet and analyses
         return new TrainingRun(new TrainedModel(net, norm, options.Epochs, extra), metrics, runDirectory, resumedFrom);
     }
 

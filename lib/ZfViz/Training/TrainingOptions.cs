@@ -14,6 +14,8 @@ namespace ZfViz.Training;
 /// <param name="InputScale">Input = (pixels/255 - mean) * InputScale; null = 1/std of the training pixels, 255 = the paper's raw pixel scale (see <see cref="InputNorm"/>).</param>
 /// <param name="ChannelsLast">Feed batches with channels-last (NHWC) strides: same numbers, faster convolutions on a CPU
 /// (zfnet-cifar training 1.13x, inference 1.8x; see `zfviz bench --channels-last`).</param>
+/// <param name="Precision">float32, mixed (bfloat16 compute, float32 master weights and optimizer state) or auto
+/// (mixed where <see cref="MixedPrecisionPolicy"/> allows it). Default float32 here; the profile's default is auto.</param>
 /// <param name="WeightDecay">L2 weight decay (not stated by ZF; Krizhevsky et al. used 5e-4).</param>
 public sealed record TrainingOptions(
     int Epochs = 10,
@@ -30,7 +32,8 @@ public sealed record TrainingOptions(
     IReadOnlyList<int>? CheckpointEpochs = null,
     int? EvalBatchSize = null,
     float? InputScale = null,
-    bool ChannelsLast = true)
+    bool ChannelsLast = true,
+    Precision Precision = Precision.Float32)
 {
     public LrSchedule EffectiveSchedule => Schedule ?? new LrSchedule();
 
@@ -40,8 +43,15 @@ public sealed record TrainingOptions(
     public static TrainingOptions ForProfile(Profile profile, NetConfig config) => new(
         Epochs: profile.Epochs,
         BatchSize: profile.BatchSize,
-        CropPadding: Math.Max(1, config.InputSize / 8));
+        CropPadding: Math.Max(1, config.InputSize / 8),
+        Precision: profile.Precision);
 
-    /// <summary>The options that must not change when a killed run is resumed (everything but the epoch count).</summary>
-    internal string ResumeKey() => System.Text.Json.JsonSerializer.Serialize(this with { Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null, ChannelsLast = false });
+    /// <summary>
+    /// The options that must not change when a killed run is resumed (everything but the epoch count and how the
+    /// arithmetic is done: layout and precision, so that a stored model is not retrained when auto's verdict changes).
+    /// </summary>
+    internal string ResumeKey() => System.Text.Json.JsonSerializer.Serialize(this with
+    {
+        Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null, ChannelsLast = false, Precision = Precision.Float32,
+    });
 }
