@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Models;
 
@@ -39,7 +40,13 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var w = band.to(x.dtype, x.device);
         var sums = nn.functional.conv2d(x * x, w);
-        var div = sums.mul(alphaOverN).add_(k).pow_(beta);
+        var div = sums.mul(alphaOverN).add_(k, HeldScalars.One).pow_(beta); // add_(k) alone makes a temporary alpha
         return (x / div).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { alphaOverN.Dispose(); k.Dispose(); beta.Dispose(); }
+        base.Dispose(disposing);
     }
 }
