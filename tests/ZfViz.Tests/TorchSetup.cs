@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using ZfViz.Runtime;
 
-// One test at a time. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers; with tests
-// on several threads a garbage collection triggered by one test can finalize a Scalar that another test's native
-// call is still using, and the test host aborts (seen about once in eight full runs). Serial runs avoid that race.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run in parallel. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers, and
+// a collection triggered by one test could free a Scalar that another test's native call was still reading (the host
+// aborted about once in eight full runs); the library's hot paths now pass held Scalars (Runtime.HeldScalars) instead.
+// Tests that depend on process-wide state (torch's global generator, environment variables, the thread count,
+// Console redirection) are in collections that run alone: SharedTorchState, TrainingCollection, ConsoleCapture.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]
 
 namespace ZfViz.Tests;
 

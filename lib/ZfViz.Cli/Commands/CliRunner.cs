@@ -16,12 +16,12 @@ public static class CliRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"zfviz: error: {e.Message}");
+            Console.Error.WriteLine($"zfviz: error: {(e is UserInputException u ? u.Describe() : e.Message)}");
             return BadInput;
         }
     }
 
     static bool IsUserError(Exception e) =>
-        e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+        e is UserInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or InvalidOperationException or NotSupportedException;
 }

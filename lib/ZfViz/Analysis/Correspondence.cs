@@ -57,7 +57,11 @@ public static class Correspondence
         var original = Run(features, images);
         var layers = original.Keys.ToList();
         if (layers.Count == 0) throw new ArgumentException("The feature function returned no layers.", nameof(features));
-        var tolerance = layers.ToDictionary(l => l, l => { using var max = original[l].abs().max(); return options.ZeroTolerance * max.ToDouble(); });
+        var tolerance = layers.ToDictionary(l => l, l =>
+        {
+            using var scope = NewDisposeScope();
+            return options.ZeroTolerance * original[l].abs().max().ToDouble();
+        });
         int forwardPasses = n;
 
         var cells = new List<CorrespondenceCell>();

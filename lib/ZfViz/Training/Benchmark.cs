@@ -25,7 +25,7 @@ public static class Benchmark
         WeightInit.Apply(net, InitScheme.Kaiming);
         net.to(device);
         if (bfloat16) net.to(ScalarType.BFloat16);
-        var sgd = new SgdMomentum(net.named_parameters(), 0.9, 5e-4);
+        using var sgd = new SgdMomentum(net.named_parameters(), 0.9, 5e-4);
 
         Tensor Input(int n)
         {

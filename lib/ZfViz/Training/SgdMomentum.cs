@@ -31,6 +31,7 @@ public sealed class SgdMomentum : IDisposable
 
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope(); // each p.grad is a new handle
         foreach (var (_, p) in parameters) p.grad?.zero_();
     }
 
