@@ -28,7 +28,7 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         for (int c = 0; c < channels; c++)
             for (int d = Math.Max(0, c - before); d <= Math.Min(channels - 1, c + after); d++)
                 m[c * channels + d] = 1f;
-        band = tensor(m, [channels, channels, 1, 1]);
+        using (var scope = NewDisposeScope()) band = tensor(m, [channels, channels, 1, 1]).MoveToOuterDisposeScope(); // tensor(array, shape) leaves a temporary
         register_buffer("band", band, persistent: false);
     }
 
@@ -46,7 +46,7 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) { alphaOverN.Dispose(); k.Dispose(); beta.Dispose(); }
+        if (disposing) { alphaOverN.Dispose(); k.Dispose(); beta.Dispose(); band.Dispose(); }
         base.Dispose(disposing);
     }
 }
