@@ -193,7 +193,8 @@ public static class Trainer
             throw new ArgumentException(
                 $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize}.");
         if (data.Count == 0) throw new ArgumentException($"The {role} set '{data.Name}' is empty.");
-        long maxLabel = data.Labels.max().item<long>();
+        using var max = data.Labels.max();
+        long maxLabel = max.item<long>();
         if (maxLabel >= config.Classes)
             throw new ArgumentException($"The {role} set '{data.Name}' has label {maxLabel}; {config.Name} has only {config.Classes} classes.");
     }
