@@ -5,7 +5,8 @@ using ZfViz.Runtime;
 // a collection triggered by one test could free a Scalar that another test's native call was still reading (the host
 // aborted about once in eight full runs); the library's hot paths now pass held Scalars (Runtime.HeldScalars) instead.
 // Tests that depend on process-wide state (torch's global generator, environment variables, the thread count,
-// Console redirection) are in collections that run alone: SharedTorchState, TrainingCollection, ConsoleCapture.
+// Console redirection, TorchSharp's optimizers, whose internal Scalars we cannot hold) are in collections that run
+// alone: SharedTorchState, TrainingCollection, ConsoleCapture.
 [assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]
 
 namespace ZfViz.Tests;
