@@ -13,6 +13,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(TopNineCommand.Create());
 root.Subcommands.Add(BenchDeconvCommand.Create());
+root.Subcommands.Add(BenchMemoryCommand.Create());
 root.Subcommands.Add(FeaturesCommand.Create());
 root.Subcommands.Add(PreprocessCommand.Create());
 root.Subcommands.Add(NotebooksCommand.Create());

@@ -1,9 +1,12 @@
 using System.Runtime.CompilerServices;
 using ZfViz.Runtime;
 
-// One test at a time. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers; with tests
-// on several threads a garbage collection triggered by one test can finalize a Scalar that another test's native
-// call is still using, and the test host aborts (seen about once in eight full runs). Serial runs avoid that race.
+// Tests run one at a time. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers, and a
+// collection triggered by one test could free a Scalar that another test's native call was still reading (the host
+// aborted about once in eight full runs); the library's hot paths now pass held Scalars (Runtime.HeldScalars) instead.
+// With classes in parallel, two full runs passed and a third aborted in LinearProbe (TorchSharp's LBFGS makes Scalars
+// we cannot hold), so parallel runs stay off until a long loop shows them safe. The collections below already mark
+// what may never run beside other tests: SharedTorchState, TrainingCollection, ConsoleCapture.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace ZfViz.Tests;

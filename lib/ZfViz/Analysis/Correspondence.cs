@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -56,7 +57,11 @@ public static class Correspondence
         var original = Run(features, images);
         var layers = original.Keys.ToList();
         if (layers.Count == 0) throw new ArgumentException("The feature function returned no layers.", nameof(features));
-        var tolerance = layers.ToDictionary(l => l, l => options.ZeroTolerance * original[l].abs().max().ToDouble());
+        var tolerance = layers.ToDictionary(l => l, l =>
+        {
+            using var scope = NewDisposeScope();
+            return options.ZeroTolerance * original[l].abs().max().ToDouble();
+        });
         int forwardPasses = n;
 
         var cells = new List<CorrespondenceCell>();
@@ -70,6 +75,8 @@ public static class Correspondence
             var changedFraction = layers.ToDictionary(l => l, _ => new List<double>());
             foreach (var (draw, d) in draws.Select((c, d) => (c, d)))
             {
+                // Everything a draw makes (occluded copy, features, differences) is freed with the draw.
+                using var drawScope = NewDisposeScope();
                 using var occluded = Occlude(images, draw, size, options.Fill);
                 var changed = Run(features, occluded);
                 forwardPasses += n;
@@ -82,7 +89,7 @@ public static class Correspondence
                     var matrix = PairwiseHamming(signs);
                     pairwise[l].Add(matrix);
                     deltas[l].Add(MeanOffDiagonal(matrix, pairsToCount?[d]));
-                    using var nonzero = signs.ne(0).to_type(ScalarType.Float64).mean();
+                    using var nonzero = signs.ne(HeldScalars.Zero).to_type(ScalarType.Float64).mean();
                     changedFraction[l].Add(nonzero.ToDouble());
                 }
                 foreach (var t in changed.Values) t.Dispose();
@@ -164,10 +171,15 @@ public static class Correspondence
         if (images.dim() != 4) throw new ArgumentException($"Expected images [N,C,H,W]; got [{string.Join(",", images.shape)}].", nameof(images));
         if (centres.Count != images.shape[0]) throw new ArgumentException($"{centres.Count} centres for {images.shape[0]} images.", nameof(centres));
         var result = images.clone();
+        using var value = fill.ToScalar();
         for (int i = 0; i < centres.Count; i++)
         {
             var (y0, y1, x0, x1) = Box(centres[i], size, (int)images.shape[2], (int)images.shape[3]);
-            if (y1 > y0 && x1 > x0) result[i, .., y0..y1, x0..x1] = fill;
+            if (y1 > y0 && x1 > x0)
+            {
+                using var square = result[i, .., y0..y1, x0..x1];
+                square.fill_(value);
+            }
         }
         return result;
     }
@@ -177,7 +189,8 @@ public static class Correspondence
     {
         using var scope = NewDisposeScope();
         var flat = epsilon.reshape(epsilon.shape[0], -1);
-        var signs = flat.sign() * (flat.abs() > tolerance).to_type(flat.dtype);
+        using var limit = tolerance.ToScalar();
+        var signs = flat.sign() * flat.abs().gt(limit).to_type(flat.dtype);
         return signs.to_type(ScalarType.Int8).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using ZfViz.Models;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -58,7 +59,7 @@ public static class Invariance
         var transformed = stack(amounts.Select(a =>
         {
             var t = Transforms.Apply(asFloat, kind, a, fillColour);
-            return isByte ? t.round().clamp(0, 255).to_type(ScalarType.Byte) : t.to_type(source.dtype);
+            return isByte ? t.round().clamp(HeldScalars.Zero, HeldScalars.ByteMax).to_type(ScalarType.Byte) : t.to_type(source.dtype);
         }).ToArray(), 1); // [N, A, C, H, W]
 
         var reference = Run(features, source, batchSize);
@@ -126,11 +127,20 @@ public static class Invariance
             if (!net.BlockNames.Contains(l)) throw new ArgumentException($"layers: {net.Config.Name} has no block '{l}'; it has {string.Join(", ", net.BlockNames)}.", nameof(layers));
         return images =>
         {
+            // Eval mode for the call (no dropout), then the mode the caller had: a training loop may share the net.
+            bool wasTraining = net.training;
             net.eval();
-            var all = net.ForwardLayers(preprocess(images));
-            var result = layers.ToDictionary(l => l, l => all[l]);
-            result[LogitsKey] = all[net.BlockNames[^1]];
-            return result;
+            try
+            {
+                var all = net.ForwardLayers(preprocess(images));
+                var result = layers.ToDictionary(l => l, l => all[l]);
+                result[LogitsKey] = all[net.BlockNames[^1]];
+                return result;
+            }
+            finally
+            {
+                if (wasTraining) net.train();
+            }
         };
     }
 
@@ -143,10 +153,18 @@ public static class Invariance
         foreach (var s in stages) ResNet18.CheckStage(s);
         return images =>
         {
+            bool wasTraining = model.training;
             model.eval();
-            var device = model.Conv1.weight!.device;
-            var all = model.ForwardStages(prep.Apply(images.to(device).to_type(ScalarType.Float32)));
-            return stages.ToDictionary(s => s, s => all[s]);
+            try
+            {
+                var device = model.Conv1.weight!.device;
+                var all = model.ForwardStages(prep.Apply(images.to(device).to_type(ScalarType.Float32)));
+                return stages.ToDictionary(s => s, s => all[s]);
+            }
+            finally
+            {
+                if (wasTraining) model.train();
+            }
         };
     }
 
@@ -158,6 +176,8 @@ public static class Invariance
         var parts = new Dictionary<string, List<Tensor>>();
         for (int start = 0; start < n; start += batchSize)
         {
+            // Each batch's intermediate tensors are freed with the batch; only the flattened rows move out.
+            using var batchScope = NewDisposeScope();
             int end = Math.Min(n, start + batchSize);
             var output = features(images[start..end]);
             foreach (var (name, t) in output)
@@ -165,10 +185,12 @@ public static class Invariance
                 if (t.dim() < 1 || t.shape[0] != end - start)
                     throw new ArgumentException($"features: '{name}' has shape [{string.Join(",", t.shape)}]; expected one row per image ({end - start}).", nameof(features));
                 if (!parts.TryGetValue(name, out var list)) parts[name] = list = [];
-                list.Add(t.detach().reshape(end - start, -1).to_type(ScalarType.Float32).cpu());
+                list.Add(t.detach().reshape(end - start, -1).to_type(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
             }
         }
-        return parts.ToDictionary(p => p.Key, p => cat(p.Value, 0));
+        var joined = parts.ToDictionary(p => p.Key, p => cat(p.Value, 0));
+        foreach (var list in parts.Values) foreach (var t in list) t.Dispose();
+        return joined;
     }
 
     static T[][] Jagged<T>(int rows, int columns) => Enumerable.Range(0, rows).Select(_ => new T[columns]).ToArray();

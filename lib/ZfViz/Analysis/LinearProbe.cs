@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -46,14 +47,16 @@ public sealed class LinearProbe : IDisposable
         var x = features.detach().to(CPU).to_type(ScalarType.Float64);
         var mean = x.mean([0]);
         var std = x.std(0, unbiased: false);
-        var scale = where(std.gt(1e-12), std.reciprocal(), ones_like(std));
+        using var tiny = 1e-12.ToScalar();
+        using var halfDecay = (0.5 * weightDecay).ToScalar();
+        var scale = where(std.gt(tiny), std.reciprocal(), ones_like(std));
         var z = (x - mean) * scale;
         long d = z.shape[1];
         var w = new TorchSharp.Modules.Parameter(zeros(d, classes, dtype: ScalarType.Float64));
         var b = new TorchSharp.Modules.Parameter(zeros(classes, dtype: ScalarType.Float64));
         // positional: TorchSharp 0.107 spells the gradient tolerance "tolerange_grad"
         var optimizer = optim.LBFGS(new[] { w, b }, 1, maxIterations, maxIterations * 5 / 4, 1e-9, 1e-12, 20);
-        Tensor Objective() => nn.functional.cross_entropy(z.matmul(w) + b, y) + 0.5 * weightDecay * w.pow(2).sum();
+        Tensor Objective() => nn.functional.cross_entropy(z.matmul(w).add(b, HeldScalars.One), y).add(w.pow(HeldScalars.Two).sum().mul(halfDecay), HeldScalars.One);
         optimizer.step(() =>
         {
             optimizer.zero_grad();
@@ -75,7 +78,7 @@ public sealed class LinearProbe : IDisposable
             throw new ArgumentException($"features must be [N,{Weight.shape[0]}]; got [{string.Join(",", features.shape)}].", nameof(features));
         using var scope = NewDisposeScope();
         var z = (features.detach().to(CPU).to_type(ScalarType.Float64) - Mean) * Scale;
-        return (z.matmul(Weight) + Bias).MoveToOuterDisposeScope();
+        return z.matmul(Weight).add(Bias, HeldScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Fraction of <paramref name="features"/> whose highest score is their label.</summary>

@@ -1,6 +1,8 @@
+using TorchSharp;
 using ZfViz.Deconv;
 using ZfViz.Models;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -63,8 +65,10 @@ public static class Occlusion
         float[,]? probability = baseProbs is null ? null : new float[gh, gw], topProbability = baseProbs is null ? null : new float[gh, gw];
         int[,]? topClass = baseProbs is null ? null : new int[gh, gw];
 
-        var rows = arange(h, device: image.device);
-        var columns = arange(w, device: image.device);
+        var rows = HeldScalars.Arange(h, device: image.device);
+        var columns = HeldScalars.Arange(w, device: image.device);
+        using var side = size.ToScalar();
+        using var fillValue = fill.ToScalar();
         int positions = gh * gw;
         for (int start = 0; start < positions; start += batchSize)
         {
@@ -72,10 +76,10 @@ public static class Occlusion
             int n = Math.Min(batchSize, positions - start);
             var cellTops = tensor(Enumerable.Range(start, n).Select(p => (long)tops[p / gw]).ToArray(), device: image.device);
             var cellLefts = tensor(Enumerable.Range(start, n).Select(p => (long)lefts[p % gw]).ToArray(), device: image.device);
-            var insideY = rows.unsqueeze(0).ge(cellTops.unsqueeze(1)).logical_and(rows.unsqueeze(0).lt(cellTops.unsqueeze(1) + size)); // [n,H]
-            var insideX = columns.unsqueeze(0).ge(cellLefts.unsqueeze(1)).logical_and(columns.unsqueeze(0).lt(cellLefts.unsqueeze(1) + size)); // [n,W]
+            var insideY = rows.unsqueeze(0).ge(cellTops.unsqueeze(1)).logical_and(rows.unsqueeze(0).lt(cellTops.unsqueeze(1).add(side, HeldScalars.One))); // [n,H]
+            var insideX = columns.unsqueeze(0).ge(cellLefts.unsqueeze(1)).logical_and(columns.unsqueeze(0).lt(cellLefts.unsqueeze(1).add(side, HeldScalars.One))); // [n,W]
             var square = insideY.view(n, 1, h, 1).logical_and(insideX.view(n, 1, 1, w)); // [n,1,H,W]
-            var occluded = image.expand(n, -1, -1, -1).masked_fill(square, fill);
+            var occluded = image.expand(n, -1, -1, -1).masked_fill(square, fillValue);
             var (maps, logits) = forward(occluded);
             var sums = maps[.., map].sum([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
             for (int i = 0; i < n; i++) activation[(start + i) / gw, (start + i) % gw] = sums[i];

@@ -25,20 +25,28 @@ public static class ResNet18StageFeatures
         int n = (int)images.shape[0];
         var result = stages.ToDictionary(s => s, s => empty(n, ResNet18.StageChannels[s]));
         var device = model.Conv1.weight!.device;
+        bool wasTraining = model.training;
         model.eval();
         using var noGrad = no_grad();
-        for (int start = 0; start < n; start += batchSize)
+        try
         {
-            using var scope = NewDisposeScope();
-            int end = Math.Min(n, start + batchSize);
-            var input = NetworkInput(prep, images[start..end]).to(device);
-            var outputs = model.ForwardStages(input);
-            foreach (var s in stages)
+            for (int start = 0; start < n; start += batchSize)
             {
-                var o = outputs[s];
-                result[s][start..end] = (o.dim() == 4 ? o.mean([2, 3]) : o).cpu();
+                using var scope = NewDisposeScope();
+                int end = Math.Min(n, start + batchSize);
+                var input = NetworkInput(prep, images[start..end]).to(device);
+                var outputs = model.ForwardStages(input);
+                foreach (var s in stages)
+                {
+                    var o = outputs[s];
+                    result[s][start..end] = (o.dim() == 4 ? o.mean([2, 3]) : o).cpu();
+                }
+                progress?.Invoke(end);
             }
-            progress?.Invoke(end);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
         }
         return result;
     }

@@ -3,6 +3,7 @@ using ZfViz.Data;
 using ZfViz.Deconv;
 using ZfViz.Models;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -41,7 +42,7 @@ public static class ResNet18TopNine
     {
         using var scope = NewDisposeScope();
         using var mean = prep.MeanImageBgr.to(input.device).to_type(input.dtype);
-        return ((input + mean).flip(-3) / 255f).clamp(0, 1).MoveToOuterDisposeScope();
+        return input.add(mean, HeldScalars.One).flip(-3).div_(HeldScalars.ByteMax).clamp(HeldScalars.Zero, HeldScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -98,7 +99,7 @@ public static class ResNet18TopNine
         Tensor Select(long[] idx) { using var i = tensor(idx); return data.Images.index_select(0, i); }
         return Project(model, top, stage, features,
             idx => { using var rgb = Select(idx).to_type(ScalarType.Float32); return prep.Apply(rgb); },
-            idx => { using var rgb = Select(idx).to_type(ScalarType.Float32); return rgb / 255f; },
+            idx => { using var rgb = Select(idx).to_type(ScalarType.Float32); return rgb.div(HeldScalars.ByteMax); },
             prep, idx => { using var i = tensor(idx); return data.Labels.index_select(0, i).data<long>().ToArray(); }, batchSize);
     }
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using ZfViz.Data;
 using ZfViz.Deconv;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -66,7 +67,7 @@ public static class TopKProjection
     {
         Tensor Select(long[] idx) => data.Images.index_select(0, tensor(idx));
         return Project(net, result, layer, features, idx => preprocess(Select(idx)),
-            idx => Select(idx).to_type(ScalarType.Float32) / 255f,
+            idx => Select(idx).to_type(ScalarType.Float32).div(HeldScalars.ByteMax),
             idx => data.Labels.index_select(0, tensor(idx)).data<long>().ToArray(), imageBatch);
     }
 }

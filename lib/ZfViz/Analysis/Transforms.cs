@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Analysis;
 
@@ -55,7 +56,7 @@ public static class Transforms
         var grid = nn.functional.affine_grid(theta, [n, c, h, w], align_corners: false);
         // grid_sample pads with zeros: sample (x - fill) and add the fill back, so outside pixels become the fill.
         var sampled = nn.functional.grid_sample(x - colour, grid, mode: GridSampleMode.Bilinear,
-            padding_mode: GridSamplePaddingMode.Zeros, align_corners: false) + colour;
+            padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).add(colour, HeldScalars.One);
         return sampled.MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Data;
 
@@ -11,7 +12,7 @@ public static class Augment
 {
     /// <summary>uint8 [N,C,H,W] (0..255) to float32 in 0..1 on the device.</summary>
     public static Tensor ToFloat(Tensor batch, Device? device = null) =>
-        batch.to(device ?? CPU).to_type(ScalarType.Float32).div_(255f);
+        batch.to(device ?? CPU).to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
 
     /// <summary>The per-pixel mean image [C,H,W] of a data set, in 0..1 (the paper subtracts it from every input).</summary>
     public static Tensor PixelMean(ImageDataset data, int chunk = 4096)
@@ -20,8 +21,9 @@ public static class Augment
         var sum = zeros(data.Channels, data.Height, data.Width, dtype: ScalarType.Float64);
         for (int i = 0; i < data.Count; i += chunk)
             // dim: named, because a literal 0 would bind to the sum(ScalarType) overload (a total cast to uint8).
-            sum.add_(data.Images[i..Math.Min(data.Count, i + chunk)].to_type(ScalarType.Float64).sum(dim: 0));
-        return (sum / (255.0 * Math.Max(1, data.Count))).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+            sum.add_(data.Images[i..Math.Min(data.Count, i + chunk)].to_type(ScalarType.Float64).sum(dim: 0), HeldScalars.One);
+        using var total = (255.0 * Math.Max(1, data.Count)).ToScalar();
+        return sum.div(total).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -35,7 +37,7 @@ public static class Augment
         var padded = padding > 0 ? nn.functional.pad(batch, [padding, padding, padding, padding]) : batch;
         var offY = randint(0, 2 * padding + 1, [n], generator: rng);
         var offX = randint(0, 2 * padding + 1, [n], generator: rng);
-        var flip = rand([n], generator: rng) < 0.5;
+        var flip = rand([n], generator: rng).lt(HeldScalars.Half);
         return CropWindows(padded, offY, offX, flip, (int)h, (int)w).MoveToOuterDisposeScope();
     }
 
@@ -47,10 +49,10 @@ public static class Augment
     {
         long n = batch.shape[0], c = batch.shape[1], w = batch.shape[3];
         var device = batch.device;
-        var stepsY = arange(cropH, dtype: ScalarType.Int64);
-        var stepsX = arange(cropW, dtype: ScalarType.Int64);
-        var rows = (offY.unsqueeze(1) + stepsY).to(device);
-        var cols = (offX.unsqueeze(1) + where(flip.unsqueeze(1), stepsX.flip(0), stepsX)).to(device);
+        var stepsY = HeldScalars.Arange(cropH);
+        var stepsX = HeldScalars.Arange(cropW);
+        var rows = offY.unsqueeze(1).add(stepsY, HeldScalars.One).to(device);
+        var cols = offX.unsqueeze(1).add(where(flip.unsqueeze(1), stepsX.flip(0), stepsX), HeldScalars.One).to(device);
         var x = batch.gather(2, rows.view(n, 1, cropH, 1).expand(n, c, cropH, w));
         return x.gather(3, cols.view(n, 1, 1, cropW).expand(n, c, cropH, cropW));
     }
@@ -81,7 +83,7 @@ public static class Augment
         CropOrigin(batch, crop);
         var offY = randint(0, h - crop + 1, [n], generator: rng);
         var offX = randint(0, w - crop + 1, [n], generator: rng);
-        var flip = rand([n], generator: rng) < 0.5;
+        var flip = rand([n], generator: rng).lt(HeldScalars.Half);
         return CropWindows(batch, offY, offX, flip, crop, crop).MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,5 @@
 using ZfViz.Runtime.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ZfViz.Deconv;
@@ -63,7 +64,8 @@ public sealed class ConvStep : DeconvStep
         else
         {
             long perGroupOut = OutChannels / Groups, s = features.Length;
-            var group = idx.div(perGroupOut, rounding_mode: RoundingMode.floor);
+            using var perGroup = perGroupOut.ToScalar();
+            var group = idx.div(perGroup, rounding_mode: RoundingMode.floor);
             var oneHot = nn.functional.one_hot(group, Groups).to_type(filters.dtype).view(s, Groups, 1, 1, 1);
             y = (filters.unsqueeze(1) * oneHot).reshape(s, InChannels, filters.shape[2], filters.shape[3]);
         }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Deconv;
 
@@ -84,6 +85,9 @@ public sealed class Deconvnet
         if (input.dim() != 4 || input.shape[1] != InputChannels)
             throw new ArgumentException($"The network expects input [N,{InputChannels},H,W]; got [{string.Join(",", input.shape)}].");
         using var noGrad = no_grad();
+        // Intermediate outputs (conv before ReLU, pooled and normalised maps) are freed here; the trace owns the
+        // activations and switches it returns, which move out of the scope.
+        using var scope = NewDisposeScope();
         var activations = new List<Tensor>();
         var traces = new List<IReadOnlyList<StepTrace>>();
         var x = input;
@@ -95,8 +99,9 @@ public sealed class Deconvnet
             {
                 var trace = new StepTrace((int)x.shape[2], (int)x.shape[3]);
                 x = layer.Steps[i].Forward(x, trace, record);
+                trace.Switches?.MoveToOuterDisposeScope();
                 steps.Add(trace);
-                if (i == layer.TapIndex) activations.Add(x);
+                if (i == layer.TapIndex) activations.Add(x.MoveToOuterDisposeScope());
             }
             traces.Add(steps);
         }
@@ -274,7 +279,7 @@ public sealed class Deconvnet
         if (t.Switches is null) throw new InvalidOperationException("The forward trace has no switches: run Forward with record: true.");
         long per = (long)t.OutputHeight * t.OutputWidth;
         var idx = t.Switches[image, channel].reshape(per).cpu();
-        return zeros(t.InputHeight * t.InputWidth).index_add_(0, idx, ones(per), 1).view(t.InputHeight, t.InputWidth);
+        return zeros(t.InputHeight * t.InputWidth).index_add_(0, idx, ones(per), HeldScalars.One).view(t.InputHeight, t.InputWidth);
     }
 
     /// <summary>

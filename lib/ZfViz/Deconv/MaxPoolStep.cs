@@ -1,4 +1,6 @@
+using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Deconv;
 
@@ -56,17 +58,25 @@ public sealed class MaxPoolStep : DeconvStep
         var left = signal.Left.Select(l => l * g.StrideX - g.PadX).ToArray();
 
         // Which pooled positions each window covers, clamped into the map (positions outside carry a zero signal).
-        var rows = tensor(signal.Top, device: device).view(s, 1, 1) + arange(h, dtype: ScalarType.Int64, device: device).view(1, h, 1);
-        var cols = tensor(signal.Left, device: device).view(s, 1, 1) + arange(w, dtype: ScalarType.Int64, device: device).view(1, 1, w);
-        var inside = rows.ge(0).logical_and(rows.lt(hp)).logical_and(cols.ge(0)).logical_and(cols.lt(wp)); // [S,h,w]
+        // Scalars held in variables: temporaries can be freed by the finalizer while libtorch reads them.
+        using var hpS = hp.ToScalar();
+        using var wpS = wp.ToScalar();
+        using var hpLast = (hp - 1).ToScalar();
+        using var wpLast = (wp - 1).ToScalar();
+        using var winS = win.ToScalar();
+        var one = HeldScalars.One;
+        var rows = tensor(signal.Top, device: device).view(s, 1, 1).add(HeldScalars.Arange(h, device: device).view(1, h, 1), one);
+        var cols = tensor(signal.Left, device: device).view(s, 1, 1).add(HeldScalars.Arange(w, device: device).view(1, 1, w), one);
+        var inside = rows.ge(HeldScalars.Zero).logical_and(rows.lt(hpS)).logical_and(cols.ge(HeldScalars.Zero)).logical_and(cols.lt(wpS)); // [S,h,w]
         var image = tensor(signal.Image, device: device).view(s, 1, 1);
-        var row = (image * hp + rows.clamp(0, hp - 1)) * wp + cols.clamp(0, wp - 1);
+        var row = image.mul(hpS).add(rows.clamp(HeldScalars.Zero, hpLast), one).mul(wpS).add(cols.clamp(HeldScalars.Zero, wpLast), one);
         var switches = trace.SwitchesChannelsLast.to(device).index_select(0, row.view(-1)).view(s, h, w, c).permute(0, 3, 1, 2); // [S,C,h,w]
 
         // Switch (flat index on the pooling input) -> flat index inside this selection's output window.
-        var iy = switches.div(win, rounding_mode: RoundingMode.floor);
-        var ix = switches - iy * win;
-        var local = (iy - tensor(top, device: device).view(s, 1, 1, 1)) * outW + (ix - tensor(left, device: device).view(s, 1, 1, 1));
+        using var outWS = outW.ToScalar();
+        var iy = switches.div(winS, rounding_mode: RoundingMode.floor);
+        var ix = switches - iy.mul(winS);
+        var local = (iy - tensor(top, device: device).view(s, 1, 1, 1)).mul(outWS).add(ix - tensor(left, device: device).view(s, 1, 1, 1), one);
         var insideC = inside.unsqueeze(1);
         local = where(insideC, local, zeros_like(local));
         var values = signal.Values * insideC.to_type(signal.Values.dtype);

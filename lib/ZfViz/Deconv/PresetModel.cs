@@ -16,12 +16,18 @@ public static class PresetModel
     {
         var config = ModelSpec.Resolve(preset).Config;
         var (tensors, _) = Safetensors.Load(weightsPath);
+        ConvNet? net = null;
         try
         {
-            var net = new ConvNet(config);
+            net = new ConvNet(config);
             Checkpoint.LoadWeights(weightsPath, net, tensors);
             net.eval();
             return net;
+        }
+        catch
+        {
+            net?.Dispose(); // weights that do not fit: the half-loaded network is freed now, not by the finalizer
+            throw;
         }
         finally
         {
@@ -37,13 +43,23 @@ public static class PresetModel
         string layerName, int feature, bool single)
     {
         var x = Npy.ReadFloat32Tensor(inputPath);
-        var net = Load(preset, weightsPath);
-        CheckInput(net.Config, x, inputPath, single);
-        var deconv = Deconvnet.FromModule(net);
-        int layer = deconv.IndexOf(layerName);
-        if (feature < 0 || feature >= deconv.Layers[layer].Channels)
-            throw new UserInputException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
-        return (net, x, deconv, layer);
+        ConvNet? net = null;
+        try
+        {
+            net = Load(preset, weightsPath);
+            CheckInput(net.Config, x, inputPath, single);
+            var deconv = Deconvnet.FromModule(net);
+            int layer = deconv.IndexOf(layerName);
+            if (feature < 0 || feature >= deconv.Layers[layer].Channels)
+                throw new UserInputException($"--feature {feature}: {deconv.Layers[layer].Name} has feature maps 0..{deconv.Layers[layer].Channels - 1}.");
+            return (net, x, deconv, layer);
+        }
+        catch
+        {
+            net?.Dispose();
+            x.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Checks that a network input is [N,C,S,S] float32 for the preset (N = 1 when <paramref name="single"/>).</summary>

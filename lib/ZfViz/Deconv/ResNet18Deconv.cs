@@ -1,6 +1,8 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using ZfViz.Models;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Deconv;
 
@@ -136,7 +138,8 @@ public static class ResNet18Deconv
             if (stage == "avgpool")
             {
                 float mean = map.mean().item<float>();
-                seed[i, chunk[i].Feature] = full_like(map, mean / (h * w));
+                using var share = (mean / (h * w)).ToScalar();
+                seed[i, chunk[i].Feature] = full_like(map, share);
                 points.Add((0, 0, mean));
                 continue;
             }
@@ -193,13 +196,14 @@ public static class ResNet18Deconv
         }
         // Shortcut: identity, or the folded 1x1/2 convolution down.
         var shortcut = block.DownsampleConv is null ? s : TransposedConv(s, Fold(block.DownsampleConv, block.DownsampleBn!, eps), block.Stride, 0, inputSize);
-        return t + shortcut;
+        return t.add(shortcut, HeldScalars.One);
     }
 
     /// <summary>The convolution's filters with the (eval-mode) batch norm folded in: W·γ/√(σ²+ε), per output channel.</summary>
     public static Tensor Fold(Conv2d conv, BatchNorm2d bn, double eps)
     {
-        var scale = bn.weight!.detach() / (bn.running_var!.detach() + eps).sqrt();
+        using var epsilon = eps.ToScalar();
+        var scale = bn.weight!.detach() / bn.running_var!.detach().add(epsilon, HeldScalars.One).sqrt();
         return conv.weight!.detach() * scale.view(-1, 1, 1, 1);
     }
 

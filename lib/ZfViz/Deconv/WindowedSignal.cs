@@ -1,4 +1,6 @@
+using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Deconv;
 
@@ -45,10 +47,12 @@ public sealed class WindowedSignal
     public Tensor InsideMask()
     {
         var device = Values.device;
-        var rows = tensor(Top, device: device).unsqueeze(1) + arange(Height, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var cols = tensor(Left, device: device).unsqueeze(1) + arange(Width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var rowOk = rows.ge(0).logical_and(rows.lt(MapHeight)).to_type(Values.dtype);
-        var colOk = cols.ge(0).logical_and(cols.lt(MapWidth)).to_type(Values.dtype);
+        using var mapHeight = MapHeight.ToScalar();
+        using var mapWidth = MapWidth.ToScalar();
+        var rows = tensor(Top, device: device).unsqueeze(1).add(HeldScalars.Arange(Height, device: device).unsqueeze(0), HeldScalars.One);
+        var cols = tensor(Left, device: device).unsqueeze(1).add(HeldScalars.Arange(Width, device: device).unsqueeze(0), HeldScalars.One);
+        var rowOk = rows.ge(HeldScalars.Zero).logical_and(rows.lt(mapHeight)).to_type(Values.dtype);
+        var colOk = cols.ge(HeldScalars.Zero).logical_and(cols.lt(mapWidth)).to_type(Values.dtype);
         return (rowOk.unsqueeze(2) * colOk.unsqueeze(1)).unsqueeze(1);
     }
 
@@ -84,9 +88,11 @@ public sealed class WindowedSignal
     {
         long s = values.shape[0], length = values.shape[dim];
         if (shift.All(d => d == shift[0]) && shift[0] >= 0 && shift[0] + size <= length) return values.narrow(dim, shift[0], size).contiguous();
-        var index = tensor(shift, device: values.device).view(s, 1) + arange(size, dtype: ScalarType.Int64, device: values.device).view(1, size);
-        var valid = index.ge(0).logical_and(index.lt(length));
-        index = index.clamp(0, length - 1);
+        using var end = length.ToScalar();
+        using var last = (length - 1).ToScalar();
+        var index = tensor(shift, device: values.device).view(s, 1).add(HeldScalars.Arange(size, device: values.device).view(1, size), HeldScalars.One);
+        var valid = index.ge(HeldScalars.Zero).logical_and(index.lt(end));
+        index = index.clamp(HeldScalars.Zero, last);
         var shape = values.shape.ToArray();
         shape[dim] = size;
         var view = dim == 2 ? new long[] { s, 1, size, 1 } : new long[] { s, 1, 1, size };

@@ -39,7 +39,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
             if (c.Removed) continue;
             var layers = new List<(string, Module<Tensor, Tensor>)>
             {
-                ("conv", Conv2d(channels, c.Filters, c.Kernel, stride: c.Stride, padding: c.Padding, groups: c.Groups)),
+                ("conv", WithoutStrayTensors(() => Conv2d(channels, c.Filters, c.Kernel, stride: c.Stride, padding: c.Padding, groups: c.Groups))),
                 ("relu", ReLU(inplace: false)),
             };
             if (c.Pool is { } p) layers.Add(("pool", MaxPool2d(p.Size, p.Stride, p.Padding)));
@@ -57,6 +57,19 @@ public sealed class ConvNet : Module<Tensor, Tensor>
         }
         blocks.Add(("fc8", Sequential(("linear", Linear(features, config.Classes)))));
         foreach (var (name, block) in blocks) register_module(name, block);
+    }
+
+    /// <summary>
+    /// Builds a module in a dispose scope and keeps only its parameters and buffers: TorchSharp 0.107's Conv2d leaves a
+    /// temporary of its bias initialisation to the finalizer.
+    /// </summary>
+    static T WithoutStrayTensors<T>(Func<T> make) where T : Module
+    {
+        using var scope = NewDisposeScope();
+        var module = make();
+        foreach (var p in module.parameters()) p.DetachFromDisposeScope();
+        foreach (var b in module.buffers()) b.DetachFromDisposeScope();
+        return module;
     }
 
     /// <summary>Names of the present blocks in forward order (conv1.., fc6, fc7, fc8).</summary>

@@ -1,6 +1,7 @@
 using ZfViz.Runtime.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Models;
 
@@ -28,7 +29,7 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         for (int c = 0; c < channels; c++)
             for (int d = Math.Max(0, c - before); d <= Math.Min(channels - 1, c + after); d++)
                 m[c * channels + d] = 1f;
-        band = tensor(m, [channels, channels, 1, 1]);
+        using (var scope = NewDisposeScope()) band = tensor(m, [channels, channels, 1, 1]).MoveToOuterDisposeScope(); // tensor(array, shape) leaves a temporary
         register_buffer("band", band, persistent: false);
     }
 
@@ -40,7 +41,13 @@ public sealed class CrossMapNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var w = band.to(x.dtype, x.device);
         var sums = ConvChannelPadding.Conv2d(x * x, w, null, [1, 1], [0, 0]);
-        var div = sums.mul(alphaOverN).add_(k).pow_(beta);
+        var div = sums.mul(alphaOverN).add_(k, HeldScalars.One).pow_(beta); // add_(k) alone makes a temporary alpha
         return (x / div).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { alphaOverN.Dispose(); k.Dispose(); beta.Dispose(); band.Dispose(); }
+        base.Dispose(disposing);
     }
 }

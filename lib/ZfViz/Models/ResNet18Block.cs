@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using ZfViz.Runtime;
 
 namespace ZfViz.Models;
 
@@ -63,6 +64,6 @@ public sealed class ResNet18Block : Module<Tensor, Tensor>
         h = functional.relu(Bn1.call(Conv1.call(h)));
         h = Bn2.call(Conv2.call(h));
         var shortcut = DownsampleConv is null ? x : DownsampleBn!.call(DownsampleConv.call(x));
-        return functional.relu(h + shortcut).MoveToOuterDisposeScope();
+        return functional.relu(h.add(shortcut, HeldScalars.One)).MoveToOuterDisposeScope(); // h + shortcut makes a temporary Scalar
     }
 }

@@ -18,6 +18,7 @@ public static class WeightInit
     public static void Apply(ConvNet net, InitScheme scheme, Generator? rng = null)
     {
         using var _ = no_grad();
+        using var scope = NewDisposeScope(); // the random draws are copied into the parameters, then freed here
         foreach (var (name, p) in net.named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) { p.zero_(); continue; }

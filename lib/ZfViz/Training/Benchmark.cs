@@ -28,7 +28,7 @@ public static class Benchmark
         net.to(device);
         if (bfloat16) net.to(ScalarType.BFloat16);
         else net.Precision = MixedPrecisionPolicy.Resolve(precision);
-        var sgd = new SgdMomentum(net.named_parameters(), 0.9, 5e-4);
+        using var sgd = new SgdMomentum(net.named_parameters(), 0.9, 5e-4);
 
         Tensor Input(int n)
         {

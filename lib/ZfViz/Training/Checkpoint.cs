@@ -25,13 +25,16 @@ public static class Checkpoint
     public static void SaveModel(string path, ConvNet net, InputNorm norm, int epoch, IReadOnlyDictionary<string, string>? extra = null)
     {
         var meta = BaseMetadata(net, epoch, Format, extra);
+        using var scope = NewDisposeScope(); // frees the input_scale tensor made for the file
         Safetensors.Save(path, ModelTensors(net, norm), meta);
     }
 
     public static TrainedModel LoadModel(string path, Device? device = null)
     {
         var (tensors, meta) = Safetensors.Load(path);
-        var model = Build(path, tensors, meta);
+        TrainedModel model;
+        try { model = Build(path, tensors, meta); }
+        catch { foreach (var t in tensors.Values) t.Dispose(); throw; }
         if (device is not null && device.type != DeviceType.CPU) model.Net.to(device);
         foreach (var (name, t) in tensors) if (name != PixelMeanName) t.Dispose();
         return model;
@@ -40,6 +43,7 @@ public static class Checkpoint
     internal static void SaveState(string path, ConvNet net, InputNorm norm, SgdMomentum sgd, Generator torchRng, Generator dataRng,
         int epoch, IReadOnlyDictionary<string, string> extra)
     {
+        using var scope = NewDisposeScope(); // frees the generator states and input_scale tensor made for the file
         var tensors = ModelTensors(net, norm).ToList();
         foreach (var (name, v) in sgd.Velocity) tensors.Add((MomentumPrefix + name, v));
         tensors.Add(("rng.torch", torchRng.get_state()));
@@ -50,14 +54,27 @@ public static class Checkpoint
     internal static (TrainedModel Model, Dictionary<string, Tensor> Momentum, Tensor TorchRng, Tensor DataRng) LoadState(string path)
     {
         var (tensors, meta) = Safetensors.Load(path);
-        if (!meta.TryGetValue("format", out var f) || f != StateFormat)
-            throw new UserInputException($"{path}: not a ZFViz training-state file (format '{f}').");
-        var model = Build(path, tensors, meta);
-        var momentum = tensors.Where(t => t.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal))
-            .ToDictionary(t => t.Key[MomentumPrefix.Length..], t => t.Value);
-        if (!tensors.TryGetValue("rng.torch", out var torchRng) || !tensors.TryGetValue("rng.data", out var dataRng))
-            throw new UserInputException($"{path}: training state lacks the random generator states.");
-        return (model, momentum, torchRng, dataRng);
+        TrainedModel? model = null;
+        try
+        {
+            if (!meta.TryGetValue("format", out var f) || f != StateFormat)
+                throw new UserInputException($"{path}: not a ZFViz training-state file (format '{f}').");
+            model = Build(path, tensors, meta);
+            var momentum = tensors.Where(t => t.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal))
+                .ToDictionary(t => t.Key[MomentumPrefix.Length..], t => t.Value);
+            if (!tensors.TryGetValue("rng.torch", out var torchRng) || !tensors.TryGetValue("rng.data", out var dataRng))
+                throw new UserInputException($"{path}: training state lacks the random generator states.");
+            // The weights were copied into the model: free the read tensors the caller does not get.
+            foreach (var (name, t) in tensors)
+                if (name != PixelMeanName && name != "rng.torch" && name != "rng.data" && !name.StartsWith(MomentumPrefix, StringComparison.Ordinal)) t.Dispose();
+            return (model, momentum, torchRng, dataRng);
+        }
+        catch
+        {
+            if (model is not null) model.Dispose();
+            foreach (var (name, t) in tensors) if (model is null || name != PixelMeanName) t.Dispose();
+            throw;
+        }
     }
 
     static IEnumerable<(string, Tensor)> ModelTensors(ConvNet net, InputNorm norm) =>
@@ -85,10 +102,15 @@ public static class Checkpoint
         catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or UserInputException)
         { throw new UserInputException($"{path}: the stored network config is invalid: {e.Message}", inner: e); }
         var net = new ConvNet(config);
-        LoadWeights(path, net, tensors);
-        if (!tensors.TryGetValue(PixelMeanName, out var mean))
-            throw new UserInputException($"{path}: no '{PixelMeanName}' tensor.");
-        IO.FiniteValues.Require(mean, $"{path}: tensor '{PixelMeanName}'", path);
+        try
+        {
+            LoadWeights(path, net, tensors);
+            if (!tensors.TryGetValue(PixelMeanName, out var m))
+                throw new UserInputException($"{path}: no '{PixelMeanName}' tensor.");
+            IO.FiniteValues.Require(m, $"{path}: tensor '{PixelMeanName}'", path);
+        }
+        catch { net.Dispose(); throw; }
+        var mean = tensors[PixelMeanName];
         float scale = tensors.TryGetValue(InputScaleName, out var s) ? s.item<float>() : 1f;
         int epoch = meta.TryGetValue("epoch", out var e2) && int.TryParse(e2, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         return new TrainedModel(net, new InputNorm(mean, scale), epoch, meta);

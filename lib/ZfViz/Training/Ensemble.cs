@@ -1,5 +1,7 @@
+using TorchSharp;
 using ZfViz.Data;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Training;
 
@@ -13,9 +15,10 @@ public static class Ensemble
         foreach (var m in members)
         {
             using var p = Evaluator.Probabilities(m, data, batchSize, tenViewPadding);
-            if (sum is null) sum = p.clone(); else sum.add_(p);
+            if (sum is null) sum = p.clone(); else sum.add_(p, HeldScalars.One);
         }
-        return sum!.div_(members.Count);
+        using var count = members.Count.ToScalar();
+        return sum!.div_(count);
     }
 
     public static EvalResult Evaluate(IReadOnlyList<TrainedModel> members, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)

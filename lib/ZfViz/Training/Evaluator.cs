@@ -1,3 +1,4 @@
+using TorchSharp;
 using ZfViz.Data;
 using ZfViz.Models;
 using static TorchSharp.torch;
@@ -46,7 +47,8 @@ public static class Evaluator
         long n = labels.shape[0];
         if (n == 0) return new EvalResult(0, double.NaN, double.NaN, double.NaN);
         var y = labels.to(probabilities.device);
-        var loss = -probabilities.clamp_min(1e-12).log().gather(1, y.unsqueeze(1)).mean().item<float>();
+        using var tiny = 1e-12.ToScalar();
+        var loss = -probabilities.clamp_min(tiny).log().gather(1, y.unsqueeze(1)).mean().item<float>();
         var (top1, top5) = TopKErrors(probabilities, y);
         return new EvalResult((int)n, loss, top1, top5);
     }

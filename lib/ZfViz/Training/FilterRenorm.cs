@@ -1,6 +1,7 @@
 using TorchSharp;
 using ZfViz.Models;
 using static TorchSharp.torch;
+using ZfViz.Runtime;
 
 namespace ZfViz.Training;
 
@@ -21,7 +22,7 @@ public static class FilterRenorm
         // Scalars are held in variables: a temporary Scalar can be finalised while libtorch still reads it
         // (seen as "INTERNAL ASSERT FAILED at c10/core/Scalar.h" after minutes of training).
         using var r = radius.ToScalar();
-        var rms = weight.square().mean([1, 2, 3], keepdim: true).sqrt();
+        var rms = weight.pow(HeldScalars.Two).mean([1, 2, 3], keepdim: true).sqrt(); // square() makes a temporary Scalar
         var over = rms.gt(r);
         int count = (int)over.sum().item<long>();
         if (count > 0) weight.mul_(where(over, rms.reciprocal().mul_(r), ones_like(rms)));
@@ -36,6 +37,6 @@ public static class FilterRenorm
     public static Tensor FilterRms(Tensor weight)
     {
         using var _ = no_grad();
-        return weight.detach().square().mean([1, 2, 3]).sqrt();
+        return weight.detach().pow(HeldScalars.Two).mean([1, 2, 3]).sqrt();
     }
 }

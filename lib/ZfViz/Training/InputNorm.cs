@@ -43,5 +43,9 @@ public sealed class InputNorm(Tensor mean, float scale) : IDisposable
     /// <summary>In place: x = (x - mean) * scale for a float batch already in 0..1 (mean on the batch's device).</summary>
     public Tensor Normalise_(Tensor x01, Tensor meanOnDevice) => x01.sub_(meanOnDevice).mul_(scaleScalar);
 
-    public void Dispose() => Mean.Dispose();
+    public void Dispose()
+    {
+        Mean.Dispose();
+        scaleScalar.Dispose();
+    }
 }

@@ -26,15 +26,37 @@ public static class Trainer
         if (options.Epochs < 1 || options.BatchSize < 1) throw new UserInputException($"Epochs and batch size must be >= 1; got {options.Epochs} and {options.BatchSize}.");
 
         var device = Runtime.TorchRuntime.Device;
-        var torchRng = manual_seed(options.Seed);
-        var dataRng = new Generator((ulong)options.Seed + 7919);
+        var torchRng = manual_seed(options.Seed); // the global generator: not ours to dispose
+        using var dataRng = new Generator((ulong)options.Seed + 7919);
         var net = new ConvNet(config);
-        WeightInit.Apply(net, options.Init);
-        // Mixed precision computes in bfloat16 on float32 master weights; the optimizer and checkpoints see float32 only.
-        net.Precision = Runtime.MixedPrecisionPolicy.Resolve(options.Precision);
-        // The paper's initialisation expects raw 0..255 pixel values; Kaiming expects unit-variance input.
-        var norm = InputNorm.FromData(train, options.InputScale ?? (options.Init == InitScheme.Paper ? InputNorm.PaperScale : null));
-        var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
+        InputNorm norm;
+        try
+        {
+            WeightInit.Apply(net, options.Init);
+            // Mixed precision computes in bfloat16 on float32 master weights; the optimizer and checkpoints see float32 only.
+            net.Precision = Runtime.MixedPrecisionPolicy.Resolve(options.Precision);
+            // The paper's initialisation expects raw 0..255 pixel values; Kaiming expects unit-variance input.
+            norm = InputNorm.FromData(train, options.InputScale ?? (options.Init == InitScheme.Paper ? InputNorm.PaperScale : null));
+        }
+        catch { net.Dispose(); throw; }
+        try
+        {
+            return Run(config, train, validation, options, runDirectory, progress, resume, cancel, device, torchRng, dataRng, net, ref norm);
+        }
+        catch
+        {
+            // The returned TrainedModel owns the network and its normalisation; on failure nobody else will free them.
+            net.Dispose();
+            norm.Dispose();
+            throw;
+        }
+    }
+
+    static TrainingRun Run(NetConfig config, ImageDataset train, ImageDataset? validation, TrainingOptions options, string? runDirectory,
+        IProgress<TrainingProgress>? progress, bool resume, CancellationToken cancel, Device device, Generator torchRng, Generator dataRng,
+        ConvNet net, ref InputNorm norm)
+    {
+        using var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
         var lr = new LrScheduler(options.EffectiveSchedule, options.LearningRate, options.Epochs);
         var metrics = new List<EpochMetrics>();
         int startEpoch = 1, resumedFrom = 0;
@@ -54,7 +76,7 @@ public static class Trainer
             AtomicFile.WriteAllText(RunFiles.Options(runDirectory), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }));
         }
         net.to(device);
-        var meanOnDevice = norm.Mean.to(device);
+        using var meanOnDevice = norm.Mean.to(device);
         var keep = options.EffectiveCheckpointEpochs.ToHashSet();
         var extra = new Dictionary<string, string> { [Checkpoint.ClassNamesKey] = JsonSerializer.Serialize(train.ClassNames) };
 
@@ -134,7 +156,8 @@ public static class Trainer
         LrScheduler lr, Generator torchRng, Generator dataRng)
     {
         var (saved, momentum, torchState, dataState) = Checkpoint.LoadState(statePath);
-        using (saved)
+        // Everything read from the state file is copied into the run's own objects, then freed here.
+        try
         {
             if (!saved.Config.Equals(config))
                 throw new UserInputException($"{statePath} was trained with a different network ({saved.Config.ToJson()}); use another run folder or start fresh.");
@@ -146,12 +169,21 @@ public static class Trainer
             {
                 foreach (var ((_, p), (_, q)) in net.named_parameters().Zip(saved.Net.named_parameters())) p.copy_(q);
             }
-            norm = new InputNorm(saved.Norm.Mean.clone(), saved.Norm.Scale);
+            var restored = new InputNorm(saved.Norm.Mean.clone().DetachFromDisposeScope(), saved.Norm.Scale);
+            norm.Dispose(); // the normalisation computed from the data, replaced by the saved one
+            norm = restored;
             sgd.RestoreVelocity(momentum);
             torchRng.set_state(torchState);
             dataRng.set_state(dataState);
             lr.Restore(saved.Metadata);
             return saved.Epoch;
+        }
+        finally
+        {
+            saved.Dispose();
+            foreach (var m in momentum.Values) m.Dispose();
+            torchState.Dispose();
+            dataState.Dispose();
         }
     }
 
@@ -164,7 +196,8 @@ public static class Trainer
             throw new UserInputException(
                 $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize}.");
         if (data.Count == 0) throw new UserInputException($"The {role} set '{data.Name}' is empty.");
-        long maxLabel = data.Labels.max().item<long>();
+        using var max = data.Labels.max();
+        long maxLabel = max.item<long>();
         if (maxLabel >= config.Classes)
             throw new UserInputException($"The {role} set '{data.Name}' has label {maxLabel}; {config.Name} has only {config.Classes} classes.");
     }

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+[Collection(nameof(SharedTorchState))]
 public sealed class FeatureEvolutionTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("zfviz-evo-").FullName;

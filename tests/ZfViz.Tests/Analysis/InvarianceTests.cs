@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+[Collection(nameof(SharedTorchState))]
 public class InvarianceTests
 {
     static Tensor Images(int n = 3, int c = 3, int h = 8, int w = 8, long seed = 7)

@@ -3,6 +3,8 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+// LinearProbe and torch.optim run TorchSharp optimizers, which make temporary Scalars internally: run alone.
+[Collection(nameof(SharedTorchState))]
 public class LinearProbeTests
 {
     static (Tensor X, Tensor Y) Blobs(int perClass, int classes, int dims, double spread, long seed)

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace ZfViz.Tests.Analysis;
 
 /// <summary>Occlusion.Map against hand-occluded copies run one at a time, hand-computed geometry, and sums by hand.</summary>
+[Collection(nameof(SharedTorchState))]
 public class OcclusionTests
 {
     static ConvNet SmallNet()

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+[Collection(nameof(SharedTorchState))]
 public class ResNet18StageFeaturesTests
 {
     static ResNet18 SmallNet()

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+[Collection(nameof(SharedTorchState))]
 public class ResNet18TopNineTests
 {
     [Fact]

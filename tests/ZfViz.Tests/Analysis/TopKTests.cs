@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
+[Collection(nameof(SharedTorchState))]
 public class TopKTests
 {
     /// <summary>Brute force: every activation of the layer over all images, sorted by (value desc, image, y, x).</summary>

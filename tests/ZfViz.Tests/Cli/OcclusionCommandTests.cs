@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace ZfViz.Tests.Cli;
 
 /// <summary>zfviz occlusion: the arrays it writes equal the library's result; bad input exits 2 and writes nothing.</summary>
+[Collection(nameof(SharedTorchState))]
 public class OcclusionCommandTests : IDisposable
 {
     readonly PresetWeightsFolder folder = new("zfviz-occlusion-cli", 41);

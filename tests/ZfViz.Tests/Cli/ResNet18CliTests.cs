@@ -11,6 +11,7 @@ namespace ZfViz.Tests.Cli;
 /// zfviz project / top9 with --model resnet18-imagenet (weights from the package) on a few random 224x224 inputs,
 /// checked against the stage activations computed with ResNet18.ForwardTo and a brute-force top-k.
 /// </summary>
+[Collection(nameof(SharedTorchState))]
 public class ResNet18CliTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("zfviz-resnet-cli").FullName;
@@ -122,6 +123,7 @@ public class ResNet18CliTests : IDisposable
 }
 
 /// <summary>zfviz top9 --model resnet18-imagenet --data: sheets and index.json for a tiny imagenet-samples folder of generated photos.</summary>
+[Collection(nameof(SharedTorchState))]
 public class ResNet18CliSheetTests : IDisposable
 {
     readonly string root = Directory.CreateTempSubdirectory("zfviz-resnet-sheets").FullName;

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Deconv;
 
+[Collection(nameof(SharedTorchState))]
 public class DeconvBenchmarkTests
 {
     [Fact]

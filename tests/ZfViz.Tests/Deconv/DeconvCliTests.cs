@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace ZfViz.Tests.Deconv;
 
 /// <summary>zfviz project / top9 on random inputs, checked against the autograd projection and a brute-force top-k.</summary>
+[Collection(nameof(SharedTorchState))]
 public class DeconvCliTests : IDisposable
 {
     readonly PresetWeightsFolder folder = new("zfviz-deconv-cli", 31);

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Deconv;
 
+[Collection(nameof(SharedTorchState))]
 public class DeconvnetTests
 {
     static void AssertClose(Tensor expected, Tensor actual, double relative = 1e-5, string what = "")
@@ -173,6 +174,7 @@ public class DeconvnetTests
     }
 }
 
+[Collection(nameof(SharedTorchState))]
 public class DeconvnetStepsTests
 {
     [Fact]
@@ -193,6 +195,7 @@ public class DeconvnetStepsTests
     }
 }
 
+[Collection(nameof(SharedTorchState))]
 public class DeconvnetMapsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace ZfViz.Tests.Deconv;
 
 /// <summary>The deconvnet of every preset ConvNet against the autograd view, layer by layer, and its receptive fields against LayerSummary.</summary>
+[Collection(nameof(SharedTorchState))]
 public class PresetDeconvTests
 {
     public static TheoryData<string> PresetNames => new(Presets.Names);

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Deconv;
 
+[Collection(nameof(SharedTorchState))]
 public class ResNet18DeconvTests(ITestOutputHelper output)
 {
     /// <summary>Forward: ReLU. Backward: a ReLU of the incoming gradient (the deconvnet's rule), whatever the forward input was.</summary>

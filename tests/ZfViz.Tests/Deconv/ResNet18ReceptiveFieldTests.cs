@@ -14,6 +14,7 @@ namespace ZfViz.Tests.Deconv;
 /// activation at one input is not enough through the max pool: it reaches only the switches; the second test checks
 /// that such gradients stay inside the field.)
 /// </summary>
+[Collection(nameof(SharedTorchState))]
 public class ResNet18ReceptiveFieldTests
 {
     static ResNet18 PositiveNet(IReadOnlyList<int> blocks)

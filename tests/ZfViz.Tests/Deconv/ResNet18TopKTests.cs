@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Deconv;
 
+[Collection(nameof(SharedTorchState))]
 public class ResNet18TopKTests
 {
     [Fact]

@@ -7,6 +7,8 @@ using Tensor = TorchSharp.torch.Tensor;
 
 namespace ZfViz.Tests.Models;
 
+// torch.optim.SGD makes temporary Scalars internally: run alone.
+[Collection(nameof(SharedTorchState))]
 public class ResNet18Tests(ITestOutputHelper output)
 {
     static float[] RunOnnx(string path, float[] input)

@@ -4,6 +4,7 @@ using ZfViz.Training;
 
 namespace ZfViz.Tests.Training;
 
+[Collection(nameof(SharedTorchState))]
 public class ModelStoreTests
 {
     static (string Run, NetConfig Config, TrainingOptions Options) FolderOf(NetConfig config)

@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Training;
 
+// LinearProbe and torch.optim run TorchSharp optimizers, which make temporary Scalars internally: run alone.
+[Collection(nameof(SharedTorchState))]
 public class SgdMomentumTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Training;
 
+[Collection(nameof(SharedTorchState))]
 public sealed class VariantStudyTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("zfviz-variants-").FullName;
