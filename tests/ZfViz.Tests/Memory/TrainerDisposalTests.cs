@@ -32,7 +32,7 @@ public sealed class TrainerDisposalTests : IDisposable
         Assert.True(resumed == fresh, $"a resumed run left {resumed} tensors alive, a fresh one {fresh}");
 
         // A refused resume (another network) frees the network it built and everything it read.
-        long refused = LiveTensors.LeftBy(() => Assert.Throws<InvalidOperationException>(() =>
+        long refused = LiveTensors.LeftBy(() => Assert.Throws<UserInputException>(() =>
             Trainer.Run(TinyConfigs.ZfNetCifar(fc6: 8, fc7: 12, classes: 4), train, null, options with { Epochs = 3 }, run)));
         Assert.True(refused == 0, $"a refused resume left {refused} tensors alive");
     }

@@ -100,7 +100,7 @@ public sealed class VariantStudyTests : IDisposable
         Assert.Equal(study[1].Parameters, own.Parameters);
         Assert.Equal((study[1].TrainTop1Error, study[1].ValTop1Error, study[1].ValTop5Error), (own.TrainTop1Error, own.ValTop1Error, own.ValTop5Error));
         Assert.True(VariantStudy.RunOwn(mine, train, test, options, Path.Combine(dir, "study")).Loaded);
-        Assert.Throws<ArgumentException>(() => VariantStudy.RunOwn(new Variant("bad", Tiny with { Classes = 0 }), train, test, options, dir));
+        Assert.Throws<UserInputException>(() => VariantStudy.RunOwn(new Variant("bad", Tiny with { Classes = 0 }), train, test, options, dir));
     }
 
     [Fact]
