@@ -50,8 +50,15 @@ public sealed record TrainingOptions(
     /// The options that must not change when a killed run is resumed (everything but the epoch count and how the
     /// arithmetic is done: layout and precision, so that a stored model is not retrained when auto's verdict changes).
     /// </summary>
-    internal string ResumeKey() => System.Text.Json.JsonSerializer.Serialize(this with
+    internal string ResumeKey()
     {
-        Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null, ChannelsLast = false, Precision = Precision.Float32,
-    });
+        var key = System.Text.Json.JsonSerializer.SerializeToNode(this with
+        {
+            Epochs = 0, CheckpointEpochs = null, EvalBatchSize = null, ChannelsLast = false,
+        })!.AsObject();
+        // Precision came later and does not change what is trained: leave it out, so the key of a run folder written
+        // before it existed still matches (Trainer.Restore compares with the key stored in the state file).
+        key.Remove(nameof(Precision));
+        return key.ToJsonString();
+    }
 }
