@@ -57,9 +57,7 @@ public static class DoctorCommand
             Console.Error.WriteLine($"doctor: verdict saved to {path}");
             return 1;
         }
-        var status = settings.OnednnMaxCpuIsa is null && !settings.PadChannels
-            ? new NumericsStatus(NumericsState.DefaultVerified, null, false, settings, path)
-            : new NumericsStatus(NumericsState.Guarded, settings.OnednnMaxCpuIsa, settings.PadChannels, settings, path);
+        var status = NumericsStatus.From(settings, path);
         Console.Error.WriteLine($"doctor: {status.Verdict}");
         Console.Error.WriteLine($"doctor: bfloat16 convolutions under this setting: {(settings.BFloat16Verified ? "right" : "not right")}" +
                                 $" ({(settings.BFloat16Hardware ? "" : "no ")}bfloat16 hardware)");

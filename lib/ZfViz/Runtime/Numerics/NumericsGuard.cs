@@ -48,8 +48,6 @@ public static class NumericsGuard
         if (!settings.Float32Verified) throw new UnsafeNumericsException(settings, path);
         if (settings.OnednnMaxCpuIsa is { } isa) NativeEnvironment.Set(NumericsDoctor.IsaVariable, isa);
         ConvChannelPadding.Enabled = settings.PadChannels;
-        return Status = settings.OnednnMaxCpuIsa is null && !settings.PadChannels
-            ? new NumericsStatus(NumericsState.DefaultVerified, null, false, settings, path)
-            : new NumericsStatus(NumericsState.Guarded, settings.OnednnMaxCpuIsa, settings.PadChannels, settings, path);
+        return Status = NumericsStatus.From(settings, path);
     }
 }

@@ -3,6 +3,12 @@ namespace ZfViz.Runtime.Numerics;
 /// <summary>The guard's state in this process, the ISA cap in force (null: none), the verdict it came from, and where that is kept.</summary>
 public sealed record NumericsStatus(NumericsState State, string? Isa, bool PadChannels, NumericsSettings? Settings, string SettingsPath)
 {
+    /// <summary>What a saved verdict puts in force: nothing (the default kernels were right), or its cap and padding.</summary>
+    public static NumericsStatus From(NumericsSettings settings, string path) =>
+        settings.OnednnMaxCpuIsa is null && !settings.PadChannels
+            ? new NumericsStatus(NumericsState.DefaultVerified, null, false, settings, path)
+            : new NumericsStatus(NumericsState.Guarded, settings.OnednnMaxCpuIsa, settings.PadChannels, settings, path);
+
     /// <summary>One line for `zfviz info` and notebook 00: the verdict and its cost.</summary>
     public string Verdict => State switch
     {
