@@ -4,8 +4,9 @@ using ZfViz.Runtime;
 // Tests run one at a time. TorchSharp frees the temporary Scalars of expressions like `x * 2f` in finalizers, and a
 // collection triggered by one test could free a Scalar that another test's native call was still reading (the host
 // aborted about once in eight full runs); the library's hot paths now pass held Scalars (Runtime.HeldScalars) instead.
-// With classes in parallel, two full runs passed and a third aborted in LinearProbe (TorchSharp's LBFGS makes Scalars
-// we cannot hold), so parallel runs stay off until a long loop shows them safe. The collections below already mark
+// With classes in parallel, two full runs passed and a third aborted in LinearProbe inside TorchSharp's LBFGS, whose
+// inner loop makes Scalars we cannot hold; LinearProbe now runs its own L-BFGS (Analysis/Lbfgs.cs) in managed code.
+// Test bodies themselves still write `x * 3` and the like, so parallel runs stay off until a long loop shows them safe. The collections below already mark
 // what may never run beside other tests: SharedTorchState, TrainingCollection, ConsoleCapture.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 

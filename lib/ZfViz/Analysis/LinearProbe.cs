@@ -7,7 +7,7 @@ namespace ZfViz.Analysis;
 /// <summary>
 /// A softmax (multinomial logistic regression) classifier on fixed features: the paper's "new softmax on top of
 /// layers 1..n" of Sec. 5.2-5.3. Fitting minimises mean cross-entropy + (weight decay / 2)·|W|² over standardised
-/// features (each dimension scaled by the training set's mean and standard deviation) with L-BFGS, full batch, in
+/// features (each dimension scaled by the training set's mean and standard deviation) with L-BFGS (<see cref="Lbfgs"/>), full batch, in
 /// float64, so the result is the objective's unique minimum rather than wherever a fixed number of SGD steps stops.
 /// </summary>
 public sealed class LinearProbe : IDisposable
@@ -52,23 +52,27 @@ public sealed class LinearProbe : IDisposable
         var scale = where(std.gt(tiny), std.reciprocal(), ones_like(std));
         var z = (x - mean) * scale;
         long d = z.shape[1];
-        var w = new TorchSharp.Modules.Parameter(zeros(d, classes, dtype: ScalarType.Float64));
-        var b = new TorchSharp.Modules.Parameter(zeros(classes, dtype: ScalarType.Float64));
-        // positional: TorchSharp 0.107 spells the gradient tolerance "tolerange_grad"
-        var optimizer = optim.LBFGS(new[] { w, b }, 1, maxIterations, maxIterations * 5 / 4, 1e-9, 1e-12, 20);
-        Tensor Objective() => nn.functional.cross_entropy(z.matmul(w).add(b, HeldScalars.One), y).add(w.pow(HeldScalars.Two).sum().mul(halfDecay), HeldScalars.One);
-        optimizer.step(() =>
+        long weights = d * classes;
+        // The objective and its gradient come from autograd; the optimiser itself (Lbfgs) runs in managed code.
+        (double, double[]) Objective(double[] point)
         {
-            optimizer.zero_grad();
-            var loss = Objective();
+            using var inner = NewDisposeScope();
+            var theta = tensor(point, dtype: ScalarType.Float64).requires_grad_(true);
+            var w = theta.narrow(0, 0, weights).view(d, classes);
+            var b = theta.narrow(0, weights, classes);
+            var loss = nn.functional.cross_entropy(z.matmul(w).add(b, HeldScalars.One), y)
+                .add(w.pow(HeldScalars.Two).sum().mul(halfDecay), HeldScalars.One);
             loss.backward();
-            return loss;
-        });
-        var final = Objective();
-        var grads = autograd.grad([final], [w, b]);
-        double gradient = Math.Max(grads[0].abs().max().item<double>(), grads[1].abs().max().item<double>());
+            return (loss.item<double>(), theta.grad!.data<double>().ToArray());
+        }
+        var fit = Lbfgs.Minimize(Objective, new double[weights + classes], maxIterations);
+        var (finalLoss, finalGradient) = Objective(fit.X);
+        double gradient = finalGradient.Max(Math.Abs);
+        var all = tensor(fit.X, dtype: ScalarType.Float64);
+        var weight = all.narrow(0, 0, weights).view(d, classes).clone();
+        var bias = all.narrow(0, weights, classes).clone();
         return new LinearProbe(mean.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope(),
-            w.detach().MoveToOuterDisposeScope(), b.detach().MoveToOuterDisposeScope(), final.item<double>(), gradient);
+            weight.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope(), finalLoss, gradient);
     }
 
     /// <summary>Class scores (logits) [N, classes] for features [N,D].</summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Analysis;
 
-// LinearProbe and torch.optim run TorchSharp optimizers, which make temporary Scalars internally: run alone.
+// Runs alone with the other tests that share torch state (see SharedTorchState).
 [Collection(nameof(SharedTorchState))]
 public class LinearProbeTests
 {
