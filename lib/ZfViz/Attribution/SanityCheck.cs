@@ -1,0 +1,83 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ZfViz.Attribution;
+
+/// <summary>
+/// Adebayo et al. 2018, "Sanity Checks for Saliency Maps": a map that explains the model must change when the model
+/// does. Two measurements, both as Spearman rank correlations of heat maps (<see cref="AttributionMaps.Heat"/>):
+/// <list type="bullet">
+/// <item><see cref="Randomise"/>: cascading randomisation, the weights re-drawn layer by layer from the top down;</item>
+/// <item><see cref="ChangeTarget"/>: the same network and image, another target.</item>
+/// </list>
+/// </summary>
+public static class SanityCheck
+{
+    /// <summary>The four methods of notebook 12, in its order.</summary>
+    public static IReadOnlyList<IAttributionMethod> AllMethods { get; } =
+        [new DeconvnetAttribution(), new GradientSaliency(), new GuidedBackprop(), new GradCam()];
+
+    /// <summary>
+    /// Cascading randomisation: for depth d = 0, 1, ..., every layer of <see cref="AttributionModel.LayersTopDown"/> up
+    /// to d is re-drawn at random and each method's map for the same <paramref name="targets"/> is compared with its map
+    /// on the trained network. Each parameter is re-drawn from a normal distribution with its own trained mean and
+    /// standard deviation (the learned arrangement is gone, the scale stays, so no layer silences the ones below).
+    /// The trained weights are restored afterwards, also when a method throws.
+    /// </summary>
+    public static RandomisationResult Randomise(AttributionModel model, IReadOnlyList<IAttributionMethod> methods, Tensor images, long[] targets, long seed = 0)
+    {
+        var trained = methods.Select(m => Heat(m, model, images, targets)).ToArray();
+        var layers = model.LayersTopDown;
+        var saved = layers.SelectMany(l => l.Parameters).Select(p => (Parameter: p, Copy: p.detach().clone())).ToList();
+        var correlations = methods.Select(_ => new double[layers.Count][]).ToArray();
+        var generator = new Generator((ulong)seed);
+        try
+        {
+            for (int d = 0; d < layers.Count; d++)
+            {
+                foreach (var p in layers[d].Parameters) Redraw(p, generator);
+                for (int m = 0; m < methods.Count; m++)
+                {
+                    var random = Heat(methods[m], model, images, targets);
+                    correlations[m][d] = random.Select((r, i) => RankCorrelation.Spearman(trained[m][i], r)).ToArray();
+                }
+            }
+        }
+        finally
+        {
+            using (no_grad()) foreach (var (p, copy) in saved) p.copy_(copy);
+            foreach (var (_, copy) in saved) copy.Dispose();
+            generator.Dispose();
+        }
+        return new RandomisationResult(methods.Select(m => m.Name).ToList(), layers.Select(l => l.Name).ToList(), correlations);
+    }
+
+    /// <summary>Each method's map for <paramref name="targets"/> against its map for <paramref name="otherTargets"/>.</summary>
+    public static ClassChangeResult ChangeTarget(AttributionModel model, IReadOnlyList<IAttributionMethod> methods, Tensor images, long[] targets, long[] otherTargets)
+    {
+        var correlations = methods.Select(m =>
+        {
+            var a = Heat(m, model, images, targets);
+            var b = Heat(m, model, images, otherTargets);
+            return a.Select((x, i) => RankCorrelation.Spearman(x, b[i])).ToArray();
+        }).ToArray();
+        return new ClassChangeResult(methods.Select(m => m.Name).ToList(), targets, otherTargets, correlations);
+    }
+
+    static double[][] Heat(IAttributionMethod method, AttributionModel model, Tensor images, long[] targets)
+    {
+        using var result = method.Explain(model, images, targets);
+        return AttributionMaps.HeatValues(result);
+    }
+
+    static void Redraw(Parameter p, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double mean = p.mean().item<float>(), std = p.numel() > 1 ? p.std().item<float>() : Math.Abs(mean);
+        var fresh = randn(p.shape, dtype: p.dtype, generator: generator).to(p.device);
+        using Scalar scale = std, shift = mean; // held, not left to the finalizer
+        p.copy_(fresh.mul_(scale).add_(shift));
+    }
+}
