@@ -1,0 +1,57 @@
+using TorchSharp;
+using ZfViz.Attribution;
+using ZfViz.Models;
+using ZfViz.Tests.Models;
+using static TorchSharp.torch;
+
+namespace ZfViz.Tests.Attribution;
+
+[Collection(nameof(SharedTorchState))]
+public class SanityCheckTests
+{
+    /// <summary>A "method" that ignores the model and returns the image: an edge detector would behave alike.</summary>
+    sealed class ImageItself : IAttributionMethod
+    {
+        public string Name => "the image";
+        public Tensor Explain(AttributionModel model, Tensor images, long[] targets) => images.clone();
+    }
+
+    static (ConvNet Net, Tensor X) Build()
+    {
+        torch.random.manual_seed(3);
+        var net = new ConvNet(TinyConfigs.ZfNetCifar());
+        net.eval();
+        return (net, randn(2, 3, 32, 32));
+    }
+
+    [Fact]
+    public void CascadingRandomisationRestoresTheWeightsAndSeparatesAModelIndependentMap()
+    {
+        var (net, x) = Build();
+        using (net) using (x)
+        {
+            var before = net.parameters().Select(p => p.detach().clone()).ToList();
+            var model = AttributionModel.Of(net);
+            var result = SanityCheck.Randomise(model, [new ImageItself(), new GradientSaliency()], x, model.Ranked(x), seed: 1);
+            Assert.Equal(["fc8", "fc7", "fc6", "conv5", "conv4", "conv3", "conv2", "conv1"], result.Depths);
+            Assert.All(Enumerable.Range(0, result.Depths.Count), d => Assert.Equal(1.0, result.Mean("the image", d), 12));
+            Assert.True(result.FullyRandomised("gradient") < 0.9, $"the gradient of a random network should not rank like the trained one's ({result.FullyRandomised("gradient"):0.000})");
+            Assert.All(net.parameters().Zip(before), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>(), "the trained weights must come back exactly"));
+            foreach (var b in before) b.Dispose();
+        }
+    }
+
+    [Fact]
+    public void ClassChangeIsOneForAMapThatIgnoresTheTargetAndBelowOneForTheGradient()
+    {
+        var (net, x) = Build();
+        using (net) using (x)
+        {
+            var model = AttributionModel.Of(net);
+            var result = SanityCheck.ChangeTarget(model, [new ImageItself(), new GradientSaliency()], x, model.Ranked(x, 0), model.Ranked(x, 1));
+            Assert.Equal(1.0, result.Mean("the image"), 12);
+            Assert.True(result.Mean("gradient") < 0.999);
+            Assert.NotEqual(result.Targets, result.OtherTargets);
+        }
+    }
+}
