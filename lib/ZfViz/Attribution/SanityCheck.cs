@@ -23,11 +23,13 @@ public static class SanityCheck
     /// to d is re-drawn at random and each method's map for the same <paramref name="targets"/> is compared with its map
     /// on the trained network. Each parameter is re-drawn from a normal distribution with its own trained mean and
     /// standard deviation (the learned arrangement is gone, the scale stays, so no layer silences the ones below).
-    /// The trained weights are restored afterwards, also when a method throws.
+    /// The trained weights are restored afterwards, also when a method throws. <paramref name="observe"/>, if given, sees
+    /// every method's result (depth -1 for the trained network) before it is disposed, e.g. to keep maps to show.
     /// </summary>
-    public static RandomisationResult Randomise(AttributionModel model, IReadOnlyList<IAttributionMethod> methods, Tensor images, long[] targets, long seed = 0)
+    public static RandomisationResult Randomise(AttributionModel model, IReadOnlyList<IAttributionMethod> methods, Tensor images, long[] targets,
+        long seed = 0, Action<int, IAttributionMethod, Tensor>? observe = null)
     {
-        var trained = methods.Select(m => Heat(m, model, images, targets)).ToArray();
+        var trained = methods.Select(m => Heat(m, model, images, targets, r => observe?.Invoke(-1, m, r))).ToArray();
         var layers = model.LayersTopDown;
         var saved = layers.SelectMany(l => l.Parameters).Select(p => (Parameter: p, Copy: p.detach().clone())).ToList();
         var correlations = methods.Select(_ => new double[layers.Count][]).ToArray();
@@ -39,7 +41,9 @@ public static class SanityCheck
                 foreach (var p in layers[d].Parameters) Redraw(p, generator);
                 for (int m = 0; m < methods.Count; m++)
                 {
-                    var random = Heat(methods[m], model, images, targets);
+                    int depth = d;
+                    var method = methods[m];
+                    var random = Heat(method, model, images, targets, r => observe?.Invoke(depth, method, r));
                     correlations[m][d] = random.Select((r, i) => RankCorrelation.Spearman(trained[m][i], r)).ToArray();
                 }
             }
@@ -65,11 +69,23 @@ public static class SanityCheck
         return new ClassChangeResult(methods.Select(m => m.Name).ToList(), targets, otherTargets, correlations);
     }
 
-    static double[][] Heat(IAttributionMethod method, AttributionModel model, Tensor images, long[] targets)
+    static double[][] Heat(IAttributionMethod method, AttributionModel model, Tensor images, long[] targets, Action<Tensor>? observe = null)
     {
         using var result = method.Explain(model, images, targets);
+        observe?.Invoke(result);
         return AttributionMaps.HeatValues(result);
     }
+
+    /// <summary>
+    /// A reading of a rank correlation between a map and its randomised (or other-target) version: at least 0.7
+    /// "barely changes", below 0.3 "changes a lot", in between "changes partly". The bounds are a convention for
+    /// the notebook's sentences (Adebayo et al. read their charts by eye), not the paper's.
+    /// </summary>
+    public static string Reading(double rho) =>
+        double.IsNaN(rho) ? "cannot be ranked (a constant map)"
+        : rho >= 0.7 ? "barely changes"
+        : rho >= 0.3 ? "changes partly"
+        : "changes a lot";
 
     static void Redraw(Parameter p, Generator generator)
     {

@@ -54,4 +54,28 @@ public class SanityCheckTests
             Assert.NotEqual(result.Targets, result.OtherTargets);
         }
     }
+
+    [Fact]
+    public void ReadsACorrelationInThreeBands()
+    {
+        Assert.Equal("barely changes", SanityCheck.Reading(0.7));
+        Assert.Equal("changes partly", SanityCheck.Reading(0.69));
+        Assert.Equal("changes partly", SanityCheck.Reading(0.3));
+        Assert.Equal("changes a lot", SanityCheck.Reading(-0.2));
+        Assert.StartsWith("cannot", SanityCheck.Reading(double.NaN));
+    }
+
+    [Fact]
+    public void ObserveSeesTheTrainedResultThenEveryDepth()
+    {
+        var (net, x) = Build();
+        using (net) using (x)
+        {
+            var model = AttributionModel.Of(net, upTo: "conv2");
+            var seen = new List<(int Depth, string Method, long[] Shape)>();
+            SanityCheck.Randomise(model, [new GradCam()], x, [0, 1], observe: (d, m, r) => seen.Add((d, m.Name, r.shape)));
+            Assert.Equal([-1, 0, 1], seen.Select(s => s.Depth));
+            Assert.All(seen, s => Assert.Equal(new long[] { 2, 1, 32, 32 }, s.Shape));
+        }
+    }
 }
