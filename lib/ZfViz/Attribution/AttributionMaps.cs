@@ -18,22 +18,33 @@ public static class AttributionMaps
         return Enumerable.Range(0, (int)heat.shape[0]).Select(i => { using var row = heat[i]; return row.data<double>().ToArray(); }).ToArray();
     }
 
+    /// <summary>Of |values| per image, the value at this fraction of the sorted list: displays are scaled by it, not by the maximum.</summary>
+    public const double DisplayQuantile = 0.995;
+
     /// <summary>
     /// A signed signal [N,C,H,W] ready for <see cref="Viz.ImageGrid"/> with <see cref="Viz.Scaling.None"/>: zero at
-    /// mid-grey, each image scaled by its own largest |value| (as the deconvnet images of notebooks 01-07).
+    /// mid-grey, each image scaled so that its <see cref="DisplayQuantile"/> of |value| reaches white or black (the
+    /// few larger values clip; scaling by the maximum would let a handful of pixels turn the rest grey).
     /// </summary>
     public static Tensor SignedImage(Tensor signal)
     {
         using var scope = NewDisposeScope();
-        var peak = signal.abs().amax([1, 2, 3], keepdim: true).clamp_min(1e-12);
-        return (signal / peak * 0.5 + 0.5).MoveToOuterDisposeScope();
+        return (signal / DisplayScale(signal) * 0.5 + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>A non-negative map [N,H,W] or [N,1,H,W] as [N,1,H,W] in 0..1, each image scaled by its own maximum.</summary>
+    /// <summary>A non-negative map [N,H,W] or [N,1,H,W] as [N,1,H,W] in 0..1, scaled like <see cref="SignedImage"/>.</summary>
     public static Tensor UnitImage(Tensor map)
     {
         using var scope = NewDisposeScope();
         var m = map.dim() == 3 ? map.unsqueeze(1) : map;
-        return (m / m.amax([1, 2, 3], keepdim: true).clamp_min(1e-12)).MoveToOuterDisposeScope();
+        return (m / DisplayScale(m)).clamp(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per image [N,1,1,1]: the <see cref="DisplayQuantile"/> of |values| (at least a tiny positive number).</summary>
+    static Tensor DisplayScale(Tensor x)
+    {
+        var flat = x.abs().flatten(1);
+        long k = Math.Max(1, (long)Math.Ceiling(DisplayQuantile * flat.shape[1]));
+        return flat.kthvalue(k, 1).values.clamp_min(1e-12).view(-1, 1, 1, 1);
     }
 }
