@@ -31,8 +31,40 @@ public abstract class AttributionModel
     /// </summary>
     public abstract (Tensor Scores, Tensor CamMaps) Forward(Tensor input, ReluRule rule);
 
-    /// <summary>The layers with weights, from the top of the network down (the order of cascading randomisation).</summary>
-    public abstract IReadOnlyList<(string Name, IReadOnlyList<Parameter> Parameters)> LayersTopDown { get; }
+    /// <summary>
+    /// The layers with weights, from the top of the network down (the order of cascading randomisation), each with its
+    /// parameters and buffers (batch norm statistics).
+    /// </summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<Tensor> State)> LayersTopDown => LayersOf(Network);
+
+    /// <summary>The network explained.</summary>
+    protected abstract nn.Module Network { get; }
+
+    /// <summary><see cref="LayersTopDown"/> of <paramref name="network"/>, this network or a <see cref="NewTwin"/>.</summary>
+    protected abstract IReadOnlyList<(string Name, IReadOnlyList<Tensor> State)> LayersOf(nn.Module network);
+
+    /// <summary>A newly built network of the same shape, initialised by its constructor (on the CPU).</summary>
+    protected abstract nn.Module BuildTwin();
+
+    /// <summary>
+    /// A newly built twin of the network, initialised by its constructor from <paramref name="seed"/> (torch's global
+    /// generator is put back afterwards), and its layers in <see cref="LayersTopDown"/>'s order. Dispose the module.
+    /// </summary>
+    public (nn.Module Twin, IReadOnlyList<(string Name, IReadOnlyList<Tensor> State)> Layers) NewTwin(long seed)
+    {
+        var saved = torch.random.get_rng_state();
+        try
+        {
+            torch.random.manual_seed(seed);
+            var twin = BuildTwin();
+            return (twin, LayersOf(twin));
+        }
+        finally
+        {
+            torch.random.set_rng_state(saved);
+            saved.Dispose();
+        }
+    }
 
     /// <summary>
     /// Per image, the index of the score at <paramref name="rank"/> (0: the largest, i.e. the predicted class;

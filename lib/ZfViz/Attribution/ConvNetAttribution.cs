@@ -57,6 +57,14 @@ public sealed class ConvNetAttribution : AttributionModel
         return (x, cam);
     }
 
-    public override IReadOnlyList<(string Name, IReadOnlyList<Parameter> Parameters)> LayersTopDown =>
-        blocks.Reverse().Select(b => (b, (IReadOnlyList<Parameter>)net.Block(b).parameters().ToList())).ToList();
+    protected override nn.Module Network => net;
+
+    protected override nn.Module BuildTwin() => new ConvNet(net.Config);
+
+    protected override IReadOnlyList<(string Name, IReadOnlyList<Tensor> State)> LayersOf(nn.Module network) =>
+        blocks.Reverse().Select(b =>
+        {
+            var block = ((ConvNet)network).Block(b);
+            return (b, (IReadOnlyList<Tensor>)block.parameters().Cast<Tensor>().Concat(block.buffers()).ToList());
+        }).ToList();
 }

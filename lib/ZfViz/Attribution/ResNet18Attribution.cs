@@ -39,7 +39,15 @@ public sealed class ResNet18Attribution(ResNet18 net) : AttributionModel
         return RuleRelu.Apply(h + shortcut, rule);
     }
 
-    public override IReadOnlyList<(string Name, IReadOnlyList<Parameter> Parameters)> LayersTopDown =>
+    protected override nn.Module Network => net;
+
+    protected override nn.Module BuildTwin() => new ResNet18(net.BlocksPerLayer, net.BatchNormEps);
+
+    protected override IReadOnlyList<(string Name, IReadOnlyList<Tensor> State)> LayersOf(nn.Module network) =>
         ResNet18.StageNames.Where(s => s.StartsWith("layer", StringComparison.Ordinal) || s == "conv1").Reverse()
-            .Select(s => (s, (IReadOnlyList<Parameter>)net.Stage(s).parameters().ToList())).ToList();
+            .Select(s =>
+            {
+                var stage = ((ResNet18)network).Stage(s);
+                return (s, (IReadOnlyList<Tensor>)stage.parameters().Cast<Tensor>().Concat(stage.buffers()).ToList());
+            }).ToList();
 }

@@ -20,10 +20,11 @@ public static class SanityCheck
 
     /// <summary>
     /// Cascading randomisation: for depth d = 0, 1, ..., every layer of <see cref="AttributionModel.LayersTopDown"/> up
-    /// to d is re-drawn at random and each method's map for the same <paramref name="targets"/> is compared with its map
-    /// on the trained network. Each parameter is re-drawn from a normal distribution with its own trained mean and
-    /// standard deviation (the learned arrangement is gone, the scale stays, so no layer silences the ones below).
-    /// The trained weights are restored afterwards, also when a method throws. <paramref name="observe"/>, if given, sees
+    /// to d is re-initialised and each method's map for the same <paramref name="targets"/> is compared with its map
+    /// on the trained network. Re-initialised as Adebayo et al. do, with the network's own initialisation: the layer's
+    /// parameters and buffers (batch norm statistics too) are copied from a newly built twin
+    /// (<see cref="AttributionModel.NewTwin"/>, seeded). The trained state is restored afterwards, also when a method
+    /// throws. <paramref name="observe"/>, if given, sees
     /// every method's result (depth -1 for the trained network) before it is disposed, e.g. to keep maps to show.
     /// </summary>
     public static RandomisationResult Randomise(AttributionModel model, IReadOnlyList<IAttributionMethod> methods, Tensor images, long[] targets,
@@ -31,14 +32,15 @@ public static class SanityCheck
     {
         var trained = methods.Select(m => Heat(m, model, images, targets, r => observe?.Invoke(-1, m, r))).ToArray();
         var layers = model.LayersTopDown;
-        var saved = layers.SelectMany(l => l.Parameters).Select(p => (Parameter: p, Copy: p.detach().clone())).ToList();
+        var saved = layers.SelectMany(l => l.State).Select(t => (Tensor: t, Copy: t.detach().clone())).ToList();
         var correlations = methods.Select(_ => new double[layers.Count][]).ToArray();
-        var generator = new Generator((ulong)seed);
+        var (twin, fresh) = model.NewTwin(seed);
         try
         {
             for (int d = 0; d < layers.Count; d++)
             {
-                foreach (var p in layers[d].Parameters) Redraw(p, generator);
+                using (no_grad())
+                    foreach (var (t, f) in layers[d].State.Zip(fresh[d].State)) t.copy_(f);
                 for (int m = 0; m < methods.Count; m++)
                 {
                     int depth = d;
@@ -50,9 +52,9 @@ public static class SanityCheck
         }
         finally
         {
-            using (no_grad()) foreach (var (p, copy) in saved) p.copy_(copy);
+            using (no_grad()) foreach (var (t, copy) in saved) t.copy_(copy);
             foreach (var (_, copy) in saved) copy.Dispose();
-            generator.Dispose();
+            twin.Dispose();
         }
         return new RandomisationResult(methods.Select(m => m.Name).ToList(), layers.Select(l => l.Name).ToList(), correlations);
     }
@@ -86,14 +88,4 @@ public static class SanityCheck
         : rho >= 0.7 ? "barely changes"
         : rho >= 0.3 ? "changes partly"
         : "changes a lot";
-
-    static void Redraw(Parameter p, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        double mean = p.mean().item<float>(), std = p.numel() > 1 ? p.std().item<float>() : Math.Abs(mean);
-        var fresh = randn(p.shape, dtype: p.dtype, generator: generator).to(p.device);
-        using Scalar scale = std, shift = mean; // held, not left to the finalizer
-        p.copy_(fresh.mul_(scale).add_(shift));
-    }
 }

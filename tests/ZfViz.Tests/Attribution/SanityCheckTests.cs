@@ -78,4 +78,25 @@ public class SanityCheckTests
             Assert.All(seen, s => Assert.Equal(new long[] { 2, 1, 32, 32 }, s.Shape));
         }
     }
+
+    [Fact]
+    public void ResNetRandomisationReinitialisesBatchNormStatisticsAndRestoresThem()
+    {
+        torch.random.manual_seed(8);
+        using var net = new ResNet18([1, 1, 1, 1]);
+        net.eval();
+        using (no_grad()) foreach (var b in net.buffers()) if (b.is_floating_point()) b.add_(0.5); // "trained" statistics
+        var before = net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        using var x = randn(1, 3, 64, 64);
+        var model = AttributionModel.Of(net);
+        var seenMeans = new List<double>();
+        SanityCheck.Randomise(model, [new ImageItself()], x, [0], observe: (d, _, _) =>
+        {
+            if (d == model.LayersTopDown.Count - 1) seenMeans.Add(net.Bn1.running_mean!.mean().item<float>()); // conv1 re-initialised: mean 0
+        });
+        Assert.Equal(0.0, Assert.Single(seenMeans), 6);
+        foreach (var (name, value) in net.state_dict())
+            Assert.True(value.eq(before[name]).all().item<bool>(), $"{name} must come back exactly");
+        foreach (var t in before.Values) t.Dispose();
+    }
 }
