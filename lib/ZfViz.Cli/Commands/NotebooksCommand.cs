@@ -95,7 +95,7 @@ public static class NotebooksCommand
     {
         var executed = new Option<string>("--executed") { Description = "Folder of executed notebooks (zfviz notebooks run writes them)", DefaultValueFactory = _ => DefaultFolder("notebooks-out") };
         var output = new Option<string>("--out") { Description = "Where the static site goes (git ignores it)", DefaultValueFactory = _ => DefaultFolder("notebooks-html") };
-        var noImages = new Option<bool>("--no-static-images") { Description = "Skip the PNG of each chart (rendered by headless Chromium)" };
+        var noImages = new Option<bool>("--no-static-images") { Description = "Do not draw chart PNGs with headless Chromium (the PNGs the executed copies carry are still shown)" };
         var cmd = new Command("html", "Turn the executed notebooks into a static site that works offline: index with the paper-section table, a page per notebook")
             { executed, output, noImages };
         cmd.SetAction(r => ReportingUserErrors(() =>

@@ -14,7 +14,8 @@ public sealed record GalleryResult(string IndexPath, IReadOnlyList<string> Pages
 /// Turns the executed series (notebooks-out/) into a static site that works offline from a folder or a course web
 /// page: index.html with the paper-section table (the README's, linking the pages; else the notebooks' titles), one
 /// page per notebook with its markdown, code and outputs, plotly.min.js copied beside them, and a PNG of every chart
-/// rendered by headless Chromium from the same Plotly JSON (shown where JavaScript does not run).
+/// (shown where JavaScript does not run): the one its executed output carries, else rendered by headless Chromium
+/// from the same Plotly JSON.
 /// </summary>
 public sealed partial class NotebookGallery
 {
@@ -44,20 +45,29 @@ public sealed partial class NotebookGallery
         // Pass 1: read every notebook and collect its charts, so Chromium starts once for the whole series.
         var parsed = notebooks.Select(p => (Path: p, Node: JsonNode.Parse(File.ReadAllText(p))
                                                      ?? throw new UserInputException("not a notebook", p))).ToList();
+        // A chart whose output already carries its PNG (zfviz notebooks run adds one) is not drawn again.
         var charts = new List<(string Id, JsonNode Spec)>();
+        var images = new Dictionary<string, byte[]>();
         foreach (var (_, nb) in parsed)
-            foreach (var html in Outputs(nb).Select(o => Html(o)).OfType<string>())
-                charts.AddRange(PlotlyNotebookHtml.FindCharts(html));
-        IReadOnlyDictionary<string, byte[]> images = new Dictionary<string, byte[]>();
+            foreach (var output in Outputs(nb))
+            {
+                if (Html(output) is not { } html) continue;
+                var found = PlotlyNotebookHtml.FindCharts(html);
+                if (found.Count == 1 && output["data"]?[ExecutedNotebookChartImages.PngMime] is { } png)
+                    images[found[0].Id] = Convert.FromBase64String(Text(png).Replace("\n", ""));
+                else charts.AddRange(found);
+            }
+        int total = images.Count + charts.Count;
         string? note = null;
-        if (Renderer is null) note = "static chart images skipped (no Chromium)";
+        if (charts.Count > 0 && Renderer is null) note = $"static images skipped for {charts.Count} chart(s) (no Chromium)";
         else if (charts.Count > 0)
         {
-            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {Renderer.Browser} ...");
-            images = Renderer.RenderAll(charts);
-            foreach (var (id, png) in images) File.WriteAllBytes(Path.Combine(chartsFolder, id + ".png"), png);
-            if (images.Count < charts.Count) note = $"{charts.Count - images.Count} chart(s) could not be rendered to PNG";
+            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {Renderer!.Browser} ...");
+            var rendered = Renderer.RenderAll(charts);
+            foreach (var (id, png) in rendered) images[id] = png;
+            if (rendered.Count < charts.Count) note = $"{charts.Count - rendered.Count} chart(s) could not be rendered to PNG";
         }
+        foreach (var (id, png) in images) File.WriteAllBytes(Path.Combine(chartsFolder, id + ".png"), png);
 
         var pages = new List<string>();
         var titles = new List<(string Page, string Title)>();
@@ -72,7 +82,7 @@ public sealed partial class NotebookGallery
         }
         var index = Path.Combine(SiteFolder, "index.html");
         File.WriteAllText(index, RenderIndex(titles), Encoding.UTF8);
-        return new GalleryResult(index, pages, charts.Count, images.Count, note);
+        return new GalleryResult(index, pages, total, images.Count, note);
     }
 
     string RenderPage(JsonNode nb, string title, ISet<string> chartImages)
