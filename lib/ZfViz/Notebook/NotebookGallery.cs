@@ -60,10 +60,10 @@ public sealed partial class NotebookGallery
         int total = images.Count + charts.Count;
         string? note = null;
         if (charts.Count > 0 && Renderer is null) note = $"static images skipped for {charts.Count} chart(s) (no Chromium)";
-        else if (charts.Count > 0)
+        else if (charts.Count > 0 && Renderer is { } renderer)
         {
-            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {Renderer!.Browser} ...");
-            var rendered = Renderer.RenderAll(charts);
+            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {renderer.Browser} ...");
+            var rendered = renderer.RenderAll(charts);
             foreach (var (id, png) in rendered) images[id] = png;
             if (rendered.Count < charts.Count) note = $"{charts.Count - rendered.Count} chart(s) could not be rendered to PNG";
         }
