@@ -45,16 +45,19 @@ public sealed partial class NotebookGallery
         // Pass 1: read every notebook and collect its charts, so Chromium starts once for the whole series.
         var parsed = notebooks.Select(p => (Path: p, Node: JsonNode.Parse(File.ReadAllText(p))
                                                      ?? throw new UserInputException("not a notebook", p))).ToList();
-        // A chart whose output already carries its PNG (zfviz notebooks run adds one) is not drawn again.
+        // A chart whose output already carries its static image (zfviz notebooks run adds one) is not drawn again.
         var charts = new List<(string Id, JsonNode Spec)>();
-        var images = new Dictionary<string, byte[]>();
+        var images = new Dictionary<string, string>(); // chart id -> file name under charts/
         foreach (var (_, nb) in parsed)
             foreach (var output in Outputs(nb))
             {
                 if (Html(output) is not { } html) continue;
                 var found = PlotlyNotebookHtml.FindCharts(html);
-                if (found.Count == 1 && output["data"]?[ExecutedNotebookChartImages.PngMime] is { } png)
-                    images[found[0].Id] = Convert.FromBase64String(Text(png).Replace("\n", ""));
+                if (found.Count == 1 && CarriedImage(output) is { } carried)
+                {
+                    images[found[0].Id] = found[0].Id + carried.Extension;
+                    File.WriteAllBytes(Path.Combine(chartsFolder, images[found[0].Id]), carried.Bytes);
+                }
                 else charts.AddRange(found);
             }
         int total = images.Count + charts.Count;
@@ -64,10 +67,13 @@ public sealed partial class NotebookGallery
         {
             log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {renderer.Browser} ...");
             var rendered = renderer.RenderAll(charts);
-            foreach (var (id, png) in rendered) images[id] = png;
+            foreach (var (id, png) in rendered)
+            {
+                images[id] = id + ".png";
+                File.WriteAllBytes(Path.Combine(chartsFolder, images[id]), png);
+            }
             if (rendered.Count < charts.Count) note = $"{charts.Count - rendered.Count} chart(s) could not be rendered to PNG";
         }
-        foreach (var (id, png) in images) File.WriteAllBytes(Path.Combine(chartsFolder, id + ".png"), png);
 
         var pages = new List<string>();
         var titles = new List<(string Page, string Title)>();
@@ -75,7 +81,7 @@ public sealed partial class NotebookGallery
         {
             var page = Path.GetFileNameWithoutExtension(path) + ".html";
             var title = Title(nb) ?? Path.GetFileNameWithoutExtension(path);
-            File.WriteAllText(Path.Combine(SiteFolder, page), RenderPage(nb, title, images.Keys.ToHashSet()), Encoding.UTF8);
+            File.WriteAllText(Path.Combine(SiteFolder, page), RenderPage(nb, title, images), Encoding.UTF8);
             pages.Add(page);
             titles.Add((page, title));
             log?.Invoke($"  {page}");
@@ -85,7 +91,7 @@ public sealed partial class NotebookGallery
         return new GalleryResult(index, pages, total, images.Count, note);
     }
 
-    string RenderPage(JsonNode nb, string title, ISet<string> chartImages)
+    string RenderPage(JsonNode nb, string title, IReadOnlyDictionary<string, string> chartImages)
     {
         var body = new StringBuilder();
         bool firstCode = true;
@@ -104,7 +110,7 @@ public sealed partial class NotebookGallery
         return Page(title, "<p class=\"nav\"><a href=\"index.html\">&larr; all notebooks</a></p>\n" + body);
     }
 
-    static string RenderOutput(JsonNode? o, ISet<string> chartImages)
+    static string RenderOutput(JsonNode? o, IReadOnlyDictionary<string, string> chartImages)
     {
         switch (o?["output_type"]?.GetValue<string>())
         {
@@ -133,11 +139,19 @@ public sealed partial class NotebookGallery
         }
     }
 
-    /// <summary>After each chart's div, its PNG inside &lt;noscript&gt; (shown only where JavaScript does not run).</summary>
-    static string WithStaticImages(string html, ISet<string> chartImages) =>
-        ChartDiv().Replace(html, m => chartImages.Contains(m.Groups[1].Value)
-            ? m.Value + $"<noscript><img class=\"chart-png\" src=\"charts/{m.Groups[1].Value}.png\" alt=\"chart (static image)\" /></noscript>"
+    /// <summary>After each chart's div, its static image inside &lt;noscript&gt; (shown only where JavaScript does not run).</summary>
+    static string WithStaticImages(string html, IReadOnlyDictionary<string, string> chartImages) =>
+        ChartDiv().Replace(html, m => chartImages.TryGetValue(m.Groups[1].Value, out var file)
+            ? m.Value + $"<noscript><img class=\"chart-png\" src=\"charts/{file}\" alt=\"chart (static image)\" /></noscript>"
             : m.Value);
+
+    /// <summary>The PNG or JPEG a chart's executed output carries (file extension, bytes), or null.</summary>
+    static (string Extension, byte[] Bytes)? CarriedImage(JsonNode output)
+    {
+        if (output["data"]?[ExecutedNotebookChartImages.PngMime] is { } png) return (".png", Convert.FromBase64String(Text(png).Replace("\n", "")));
+        if (output["data"]?[ExecutedNotebookChartImages.JpegMime] is { } jpeg) return (".jpg", Convert.FromBase64String(Text(jpeg).Replace("\n", "")));
+        return null;
+    }
 
     [GeneratedRegex("<div id=\"(zfviz-chart-[0-9a-f]+)\" class=\"zfviz-chart\"></div>")]
     private static partial Regex ChartDiv();

@@ -96,7 +96,7 @@ public sealed class NotebookRunner
         {
             var r = ExecutedNotebookChartImages.Add(output, renderer);
             if (r.Charts == 0) return null;
-            return $"static images: {r.Images} of {r.Charts} chart(s), {r.PngBytes / 1024.0:0} KB of PNG" +
+            return $"static images: {r.Images} of {r.Charts} chart(s), {r.ImageBytes / 1024.0:0} KB" +
                    (r.Images < r.Charts ? $" ({renderer.Browser} did not render {r.Charts - r.Images})" : "");
         }
         catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception

@@ -81,6 +81,31 @@ public class ExecutedNotebookChartImagesTests
     }
 
     [Fact]
+    public void ALineChartStaysAPngAndAWidePhotoLikeSheetBecomesASmallerJpeg()
+    {
+        // A chart: white with a few coloured lines. PNG, size kept.
+        using var chart = new Image<Rgba32>(600, 400, new Rgba32(255, 255, 255, 255));
+        for (int x = 50; x < 550; x++) { chart[x, 300 - x / 3] = new Rgba32(31, 119, 180, 255); chart[x, 350] = new Rgba32(0, 0, 0, 255); }
+        var (mime, bytes) = ExecutedNotebookChartImages.Encode(chart);
+        Assert.Equal(ExecutedNotebookChartImages.PngMime, mime);
+        using (var decoded = Image.Load<Rgba32>(bytes)) Assert.Equal((600, 400), (decoded.Width, decoded.Height));
+
+        // A top-9 sheet of photos (an image trace), as wide as notebook 03's conv5 chart: noise stands in for photos.
+        var random = new Random(7);
+        using var sheet = new Image<Rgba32>(1652, 446);
+        for (int y = 0; y < sheet.Height; y++)
+            for (int x = 0; x < sheet.Width; x++)
+                sheet[x, y] = new Rgba32((byte)random.Next(256), (byte)(x / 7), (byte)(y / 2), 255);
+        var (sheetMime, sheetBytes) = ExecutedNotebookChartImages.Encode(sheet);
+        Assert.Equal(ExecutedNotebookChartImages.JpegMime, sheetMime);
+        using var small = Image.Load<Rgba32>(sheetBytes);
+        Assert.Equal((ExecutedNotebookChartImages.MaxWidth, 324), (small.Width, small.Height)); // 446 * 1200 / 1652 = 323.96
+        using var png = new MemoryStream();
+        small.SaveAsPng(png);
+        Assert.True(sheetBytes.Length < png.Length / 2, $"JPEG {sheetBytes.Length} B vs PNG {png.Length} B");
+    }
+
+    [Fact]
     public void ABrowserThatDrawsNothingLeavesTheCopyAsItWas()
     {
         if (!PlotlyJs.IsInstalled()) PlotlyJs.EnsureInstalled();
