@@ -34,8 +34,15 @@ public static class NotebooksCommand
             DefaultValueFactory = _ => "repl",
         };
         kernel.AcceptOnlyFromAmong("repl", "jupyter");
+        var staticImages = new Option<string>("--static-images")
+        {
+            Description = "A PNG of each chart in the executed copies, drawn by headless Chromium, for viewers without JavaScript " +
+                          "(GitHub, PDF): auto (a one-line warning and no PNGs when Chromium or the offline plotly.js is missing) | require (an error then) | off",
+            DefaultValueFactory = _ => "auto",
+        };
+        staticImages.AcceptOnlyFromAmong("auto", "require", "off");
         var cmd = new Command("run", "Execute every notebook in order (dotnet-repl, or --kernel jupyter); fail if any cell errors")
-            { folder, output, profile, filter, timeout, kernel };
+            { folder, output, profile, filter, timeout, kernel, staticImages };
         cmd.SetAction(r => ReportingUserErrors(() =>
         {
             var p = r.GetValue(profile) is { } name ? Profile.Parse(name) : Profile.FromEnvironment();
@@ -43,7 +50,11 @@ public static class NotebooksCommand
             ZfViz.IO.OutputPath.CheckFolder(r.GetValue(output)!, "--out", force: true, ownFiles: []);
             var notebooks = NotebookRunner.Discover(r.GetValue(folder)!, r.GetValue(filter));
             var k = r.GetValue(kernel) == "jupyter" ? NotebookKernel.Jupyter : NotebookKernel.Repl;
-            var runner = new NotebookRunner { OutputDirectory = r.GetValue(output)!, Profile = p, Timeout = TimeSpan.FromMinutes(r.GetValue(timeout)), Kernel = k };
+            var images = StaticImageRenderer(r.GetValue(staticImages)!);
+            var runner = new NotebookRunner
+            {
+                OutputDirectory = r.GetValue(output)!, Profile = p, Timeout = TimeSpan.FromMinutes(r.GetValue(timeout)), Kernel = k, ChartImages = images,
+            };
             Console.WriteLine($"Running {notebooks.Count} notebook(s), profile {p.Name}, kernel {r.GetValue(kernel)}, executed copies in {Path.GetFullPath(runner.OutputDirectory)}");
             var results = new List<NotebookResult>();
             foreach (var nb in notebooks)
@@ -53,6 +64,7 @@ public static class NotebooksCommand
                 results.Add(res);
                 Console.WriteLine($"{res.Status.ToString().ToLowerInvariant(),-9} {res.Elapsed.TotalSeconds,7:0.0} s");
                 if (res.Error is not null) Console.WriteLine("      " + res.Error.Replace("\n", "\n      "));
+                if (res.Note is not null) Console.WriteLine("      " + res.Note);
             }
             int passed = results.Count(x => x.Status == NotebookStatus.Passed);
             Console.WriteLine($"notebooks: {passed} passed, {results.Count - passed} failed");
@@ -61,11 +73,29 @@ public static class NotebooksCommand
         return cmd;
     }
 
+    /// <summary>
+    /// The renderer for the executed copies' static chart images. Without Chromium or the offline plotly.js: "auto"
+    /// warns once (the run goes on, the charts still draw where JavaScript runs), "require" is a user error (exit 2,
+    /// before any notebook runs), "off" never asks.
+    /// </summary>
+    static ChartImageRenderer? StaticImageRenderer(string mode)
+    {
+        if (mode == "off") return null;
+        var browser = ChartImageRenderer.FindBrowser();
+        var missing = browser is null ? ChartImageRenderer.MissingBrowserMessage
+                      : !PlotlyJs.IsInstalled() ? $"plotly.js {PlotlyJs.Version} is not installed (./zfviz notebooks plotly-js)"
+                      : null;
+        if (missing is null) return new ChartImageRenderer(browser!);
+        if (mode == "require") throw new UserInputException(missing + "; or run with --static-images auto or off", "--static-images require");
+        Console.Error.WriteLine($"zfviz: warning: no static chart images in the executed copies: {missing} (charts still draw where JavaScript runs; --static-images off skips this check)");
+        return null;
+    }
+
     static Command CreateHtml()
     {
         var executed = new Option<string>("--executed") { Description = "Folder of executed notebooks (zfviz notebooks run writes them)", DefaultValueFactory = _ => DefaultFolder("notebooks-out") };
         var output = new Option<string>("--out") { Description = "Where the static site goes (git ignores it)", DefaultValueFactory = _ => DefaultFolder("notebooks-html") };
-        var noImages = new Option<bool>("--no-static-images") { Description = "Skip the PNG of each chart (rendered by headless Chromium)" };
+        var noImages = new Option<bool>("--no-static-images") { Description = "Do not draw chart PNGs with headless Chromium (the PNGs the executed copies carry are still shown)" };
         var cmd = new Command("html", "Turn the executed notebooks into a static site that works offline: index with the paper-section table, a page per notebook")
             { executed, output, noImages };
         cmd.SetAction(r => ReportingUserErrors(() =>

@@ -5,7 +5,9 @@ namespace ZfViz.Notebook;
 /// <summary>
 /// The Jupyter route of the runner: the .NET Interactive kernel spec (from the pinned local tool
 /// Microsoft.dotnet-interactive) installed into a project-local Jupyter path, &lt;repo&gt;/.jupyter (never the user's),
-/// and jupyter nbconvert (Debian's jupyter-nbconvert or pip's nbconvert) to execute a notebook through it.
+/// and jupyter nbconvert (Debian's jupyter-nbconvert or pip's nbconvert) to execute a notebook through it, with
+/// ZFViz's nbconvert configuration (nbconvert_config.py, embedded: it keeps the display updates that the kernel
+/// sends under another display_id, see <see cref="ExecutedNotebookCleaner"/>).
 /// </summary>
 public static class JupyterRoute
 {
@@ -57,7 +59,7 @@ public static class JupyterRoute
         };
         foreach (var a in new[]
                  {
-                     "--to", "notebook", "--execute",
+                     "--config", ConfigFile(), "--to", "notebook",
                      $"--ExecutePreprocessor.kernel_name={KernelName}",
                      $"--ExecutePreprocessor.timeout={(int)Math.Ceiling(timeout.TotalSeconds)}",
                      "--output-dir", Path.GetDirectoryName(output)!, "--output", Path.GetFileName(output), notebook,
@@ -67,6 +69,28 @@ public static class JupyterRoute
         psi.Environment["JUPYTER_PATH"] = JupyterPath(repoRoot) + (string.IsNullOrEmpty(existing) ? "" : Path.PathSeparator + existing);
         return psi;
     }
+
+    /// <summary>
+    /// nbconvert_config.py (an embedded resource) written once to the temp folder under a name that holds its hash,
+    /// so concurrent runs and different builds never share a stale copy. It replaces --execute: it executes with a
+    /// subclass of nbconvert's ExecutePreprocessor.
+    /// </summary>
+    public static string ConfigFile()
+    {
+        using var stream = typeof(JupyterRoute).Assembly.GetManifestResourceStream(ConfigResource)
+                           ?? throw new InvalidOperationException($"embedded resource {ConfigResource} is missing from the build");
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        var bytes = ms.ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"zfviz-nbconvert-config-{PlotlyJs.Sha256Hex(bytes)[..16]}.py");
+        if (File.Exists(path)) return path;
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".zfviz-tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    const string ConfigResource = "ZfViz.Notebook.nbconvert_config.py";
 
     /// <summary>
     /// nbconvert stops at the first failing cell and writes no notebook; its stderr ends with a Python traceback, then

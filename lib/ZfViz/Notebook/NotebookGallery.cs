@@ -14,7 +14,8 @@ public sealed record GalleryResult(string IndexPath, IReadOnlyList<string> Pages
 /// Turns the executed series (notebooks-out/) into a static site that works offline from a folder or a course web
 /// page: index.html with the paper-section table (the README's, linking the pages; else the notebooks' titles), one
 /// page per notebook with its markdown, code and outputs, plotly.min.js copied beside them, and a PNG of every chart
-/// rendered by headless Chromium from the same Plotly JSON (shown where JavaScript does not run).
+/// (shown where JavaScript does not run): the one its executed output carries, else rendered by headless Chromium
+/// from the same Plotly JSON.
 /// </summary>
 public sealed partial class NotebookGallery
 {
@@ -44,19 +45,34 @@ public sealed partial class NotebookGallery
         // Pass 1: read every notebook and collect its charts, so Chromium starts once for the whole series.
         var parsed = notebooks.Select(p => (Path: p, Node: JsonNode.Parse(File.ReadAllText(p))
                                                      ?? throw new UserInputException("not a notebook", p))).ToList();
+        // A chart whose output already carries its static image (zfviz notebooks run adds one) is not drawn again.
         var charts = new List<(string Id, JsonNode Spec)>();
+        var images = new Dictionary<string, string>(); // chart id -> file name under charts/
         foreach (var (_, nb) in parsed)
-            foreach (var html in Outputs(nb).Select(o => Html(o)).OfType<string>())
-                charts.AddRange(PlotlyNotebookHtml.FindCharts(html));
-        IReadOnlyDictionary<string, byte[]> images = new Dictionary<string, byte[]>();
+            foreach (var output in Outputs(nb))
+            {
+                if (Html(output) is not { } html) continue;
+                var found = PlotlyNotebookHtml.FindCharts(html);
+                if (found.Count == 1 && CarriedImage(output) is { } carried)
+                {
+                    images[found[0].Id] = found[0].Id + carried.Extension;
+                    File.WriteAllBytes(Path.Combine(chartsFolder, images[found[0].Id]), carried.Bytes);
+                }
+                else charts.AddRange(found);
+            }
+        int total = images.Count + charts.Count;
         string? note = null;
-        if (Renderer is null) note = "static chart images skipped (no Chromium)";
-        else if (charts.Count > 0)
+        if (charts.Count > 0 && Renderer is null) note = $"static images skipped for {charts.Count} chart(s) (no Chromium)";
+        else if (charts.Count > 0 && Renderer is { } renderer)
         {
-            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {Renderer.Browser} ...");
-            images = Renderer.RenderAll(charts);
-            foreach (var (id, png) in images) File.WriteAllBytes(Path.Combine(chartsFolder, id + ".png"), png);
-            if (images.Count < charts.Count) note = $"{charts.Count - images.Count} chart(s) could not be rendered to PNG";
+            log?.Invoke($"rendering {charts.Count} chart(s) to PNG with {renderer.Browser} ...");
+            var rendered = renderer.RenderAll(charts);
+            foreach (var (id, png) in rendered)
+            {
+                images[id] = id + ".png";
+                File.WriteAllBytes(Path.Combine(chartsFolder, images[id]), png);
+            }
+            if (rendered.Count < charts.Count) note = $"{charts.Count - rendered.Count} chart(s) could not be rendered to PNG";
         }
 
         var pages = new List<string>();
@@ -65,17 +81,17 @@ public sealed partial class NotebookGallery
         {
             var page = Path.GetFileNameWithoutExtension(path) + ".html";
             var title = Title(nb) ?? Path.GetFileNameWithoutExtension(path);
-            File.WriteAllText(Path.Combine(SiteFolder, page), RenderPage(nb, title, images.Keys.ToHashSet()), Encoding.UTF8);
+            File.WriteAllText(Path.Combine(SiteFolder, page), RenderPage(nb, title, images), Encoding.UTF8);
             pages.Add(page);
             titles.Add((page, title));
             log?.Invoke($"  {page}");
         }
         var index = Path.Combine(SiteFolder, "index.html");
         File.WriteAllText(index, RenderIndex(titles), Encoding.UTF8);
-        return new GalleryResult(index, pages, charts.Count, images.Count, note);
+        return new GalleryResult(index, pages, total, images.Count, note);
     }
 
-    string RenderPage(JsonNode nb, string title, ISet<string> chartImages)
+    string RenderPage(JsonNode nb, string title, IReadOnlyDictionary<string, string> chartImages)
     {
         var body = new StringBuilder();
         bool firstCode = true;
@@ -94,7 +110,7 @@ public sealed partial class NotebookGallery
         return Page(title, "<p class=\"nav\"><a href=\"index.html\">&larr; all notebooks</a></p>\n" + body);
     }
 
-    static string RenderOutput(JsonNode? o, ISet<string> chartImages)
+    static string RenderOutput(JsonNode? o, IReadOnlyDictionary<string, string> chartImages)
     {
         switch (o?["output_type"]?.GetValue<string>())
         {
@@ -123,11 +139,19 @@ public sealed partial class NotebookGallery
         }
     }
 
-    /// <summary>After each chart's div, its PNG inside &lt;noscript&gt; (shown only where JavaScript does not run).</summary>
-    static string WithStaticImages(string html, ISet<string> chartImages) =>
-        ChartDiv().Replace(html, m => chartImages.Contains(m.Groups[1].Value)
-            ? m.Value + $"<noscript><img class=\"chart-png\" src=\"charts/{m.Groups[1].Value}.png\" alt=\"chart (static image)\" /></noscript>"
+    /// <summary>After each chart's div, its static image inside &lt;noscript&gt; (shown only where JavaScript does not run).</summary>
+    static string WithStaticImages(string html, IReadOnlyDictionary<string, string> chartImages) =>
+        ChartDiv().Replace(html, m => chartImages.TryGetValue(m.Groups[1].Value, out var file)
+            ? m.Value + $"<noscript><img class=\"chart-png\" src=\"charts/{file}\" alt=\"chart (static image)\" /></noscript>"
             : m.Value);
+
+    /// <summary>The PNG or JPEG a chart's executed output carries (file extension, bytes), or null.</summary>
+    static (string Extension, byte[] Bytes)? CarriedImage(JsonNode output)
+    {
+        if (output["data"]?[ExecutedNotebookChartImages.PngMime] is { } png) return (".png", Convert.FromBase64String(Text(png).Replace("\n", "")));
+        if (output["data"]?[ExecutedNotebookChartImages.JpegMime] is { } jpeg) return (".jpg", Convert.FromBase64String(Text(jpeg).Replace("\n", "")));
+        return null;
+    }
 
     [GeneratedRegex("<div id=\"(zfviz-chart-[0-9a-f]+)\" class=\"zfviz-chart\"></div>")]
     private static partial Regex ChartDiv();

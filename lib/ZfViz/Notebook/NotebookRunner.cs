@@ -7,14 +7,16 @@ namespace ZfViz.Notebook;
 
 public enum NotebookStatus { Passed, Failed, TimedOut }
 
-public sealed record NotebookResult(string Notebook, NotebookStatus Status, TimeSpan Elapsed, string? OutputPath, string? Error);
+/// <param name="Note">What the post-processing of the executed copy did or could not do (static chart images), or null.</param>
+public sealed record NotebookResult(string Notebook, NotebookStatus Status, TimeSpan Elapsed, string? OutputPath, string? Error, string? Note = null);
 
 /// <summary>
 /// Executes notebooks headless, one kernel per notebook, with the kernel's working directory set to the notebook's
 /// folder so its relative #r paths resolve: with the pinned dotnet-repl (the local tool manifest in .config/), or
 /// through the Jupyter kernel protocol (<see cref="JupyterRoute"/>). Writes executed copies (with outputs) to the
-/// output folder, tidied by <see cref="ExecutedNotebookCleaner"/>; a notebook fails when the executing program
-/// exits non-zero or when its executed copy holds an error output.
+/// output folder, post-processed offline: <see cref="ExecutedNotebookCleaner"/> (an updated display keeps its last
+/// state) and <see cref="ExecutedNotebookChartImages"/> (each chart also carries a PNG, when a renderer is given). A
+/// notebook fails when the executing program exits non-zero or when its executed copy holds an error output.
 /// </summary>
 public sealed class NotebookRunner
 {
@@ -22,6 +24,8 @@ public sealed class NotebookRunner
     public Profile Profile { get; init; } = Profile.FromEnvironment();
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
     public NotebookKernel Kernel { get; init; } = NotebookKernel.Repl;
+    /// <summary>Draws the static image of each chart into the executed copy; null: no static images.</summary>
+    public ChartImageRenderer? ChartImages { get; init; }
     /// <summary>Extra environment for the kernels (tests use it).</summary>
     public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -65,10 +69,16 @@ public sealed class NotebookRunner
         p.WaitForExit();
         sw.Stop();
 
-        var cellError = File.Exists(output) ? FirstError(output) : null;
-        if (File.Exists(output)) ExecutedNotebookCleaner.CollapseUpdatedDisplays(output);
+        var cellError = !File.Exists(output) ? null
+                        : FirstError(output) ?? (Kernel == NotebookKernel.Jupyter ? NotExecuted(output) : null); // dotnet-repl writes no execution counts
+        string? note = null;
+        if (File.Exists(output))
+        {
+            ExecutedNotebookCleaner.Clean(output, Kernel);
+            if (ChartImages is not null) note = AddChartImages(output, ChartImages);
+        }
         if (p.ExitCode == 0 && cellError is null && File.Exists(output))
-            return new(notebook, NotebookStatus.Passed, sw.Elapsed, output, null);
+            return new(notebook, NotebookStatus.Passed, sw.Elapsed, output, null, note);
 
         var why = cellError
                   ?? (Kernel == NotebookKernel.Jupyter ? JupyterRoute.DescribeFailure(stderr.Result) : null)
@@ -76,7 +86,35 @@ public sealed class NotebookRunner
         var tail = string.Join('\n', (stderr.Result + stdout.Result).Split('\n').Where(l => l.Trim().Length > 0 && !IsNoise(l)).TakeLast(8));
         log?.Invoke(tail);
         return new(notebook, NotebookStatus.Failed, sw.Elapsed, File.Exists(output) ? output : null,
-                   why + (cellError is null && tail.Length > 0 ? "\n" + tail : ""));
+                   why + (cellError is null && tail.Length > 0 ? "\n" + tail : ""), note);
+    }
+
+    /// <summary>The static chart images step; a browser that fails costs the images, never the notebook.</summary>
+    static string? AddChartImages(string output, ChartImageRenderer renderer)
+    {
+        try
+        {
+            var r = ExecutedNotebookChartImages.Add(output, renderer);
+            if (r.Charts == 0) return null;
+            return $"static images: {r.Images} of {r.Charts} chart(s), {r.ImageBytes / 1024.0:0} KB" +
+                   (r.Images < r.Charts ? $" ({renderer.Browser} did not render {r.Charts - r.Images})" : "");
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception
+                                       or UserInputException or System.Text.Json.JsonException)
+        {
+            return $"warning: no static chart images ({e.Message.Split('\n')[0]})";
+        }
+    }
+
+    /// <summary>A copy whose code cells all lack an execution count was not executed (e.g. nbconvert ignored its
+    /// configuration): that must not pass as a run.</summary>
+    static string? NotExecuted(string executedNotebook)
+    {
+        var code = (JsonNode.Parse(File.ReadAllText(executedNotebook))?["cells"]?.AsArray() ?? [])
+            .Where(c => c?["cell_type"]?.GetValue<string>() == "code").ToList();
+        return code.Count > 0 && code.All(c => c?["execution_count"] is null)
+            ? "the executed copy has no executed cell (the kernel did not run the notebook)"
+            : null;
     }
 
     static ProcessStartInfo ReplCommand(string notebook, string output)

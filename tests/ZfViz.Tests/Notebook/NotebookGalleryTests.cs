@@ -86,6 +86,31 @@ public class NotebookGalleryTests
     }
 
     [Fact]
+    public void AChartWhoseExecutedOutputCarriesItsPngIsNotDrawnAgain()
+    {
+        if (!PlotlyJs.IsInstalled()) PlotlyJs.EnsureInstalled();
+        var (folder, chartId) = ExecutedSeries();
+        // The runner's post-processing put a PNG beside the chart's HTML (here a stand-in made with ImageSharp).
+        using var stand = new Image<Rgb24>(40, 30, new Rgb24(10, 200, 30));
+        using var ms = new MemoryStream();
+        stand.SaveAsPng(ms);
+        var path = Path.Combine(folder, "02-training.ipynb");
+        var nb = JsonNode.Parse(File.ReadAllText(path))!;
+        var chart = nb["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []).Single(o => o!.ToJsonString().Contains(chartId));
+        chart!["data"]![ExecutedNotebookChartImages.PngMime] = Convert.ToBase64String(ms.ToArray());
+        File.WriteAllText(path, nb.ToJsonString());
+
+        var site = Directory.CreateTempSubdirectory("zfviz-site").FullName;
+        var result = new NotebookGallery { ExecutedFolder = folder, SiteFolder = site, Renderer = null }.Build(); // no browser needed
+
+        Assert.Equal((1, 1, (string?)null), (result.Charts, result.StaticImages, result.StaticImagesNote));
+        Assert.Equal(ms.ToArray(), File.ReadAllBytes(Path.Combine(site, "charts", chartId + ".png")));
+        var page = File.ReadAllText(Path.Combine(site, "02-training.html"));
+        Assert.Contains($"<noscript><img class=\"chart-png\" src=\"charts/{chartId}.png\"", page);
+        Assert.DoesNotContain("data:image/png;base64," + Convert.ToBase64String(ms.ToArray())[..40], page); // shown once, as the chart's fallback
+    }
+
+    [Fact]
     public void BadInputSaysWhatIsWrong()
     {
         var empty = Directory.CreateTempSubdirectory("zfviz-empty").FullName;
