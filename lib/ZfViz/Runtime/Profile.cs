@@ -25,8 +25,8 @@ public sealed record Profile(string Name, string Description, int? TrainImages, 
     public static readonly Profile Paper = new("paper", "full-size ZFNet at 224x224 on ImageNet-style photos (ILSVRC-2012, else Imagenette): overnight on a CPU, short on a GPU",
         null, null, 70, 128, PaperScale: true);
     /// <summary>The paper path on a CPU in minutes: generated 224-pixel photos, a few images per class, one step per epoch.</summary>
-    public static readonly Profile PaperSmoke = new("paper-smoke", "the paper path end to end in minutes: a handful of generated 256-pixel photos, one step per epoch",
-        null, null, 2, 64, PaperScale: true);
+    public static readonly Profile PaperSmoke = new("paper-smoke", "the paper path end to end in minutes: a handful of generated photos at 224, one epoch of one step",
+        null, null, 1, 64, PaperScale: true);
 
     public static IReadOnlyList<Profile> All { get; } = [Quick, Course, Paper, PaperSmoke];
 

@@ -12,7 +12,7 @@ namespace ZfViz.Training;
 /// </summary>
 public static class SmokePhotos
 {
-    public const int Classes = 10, TrainPerClass = 4, ValPerClass = 10, Side = 160;
+    public const int Classes = 10, TrainPerClass = 4, ValPerClass = 4, Side = 160;
     const string Complete = ".complete";
 
     /// <summary>The data root holding imagenet/ (created on first use): $TMPDIR/zfviz-paper-smoke.</summary>
