@@ -28,12 +28,13 @@ nb_failed=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log
 if [ "$nb_rc" -ne 0 ] && [ "$nb_failed" -eq 0 ]; then nb_failed=1; fi
 
 # The paper path end to end on this CPU: the notebooks that train or analyse the paper's 224 networks, in the
-# paper-smoke profile (ZFVIZ_PAPER_SMOKE=0 skips it). Executed copies in notebooks-out-paper-smoke/.
+# paper-smoke profile (ZFVIZ_PAPER_SMOKE=0 skips it; ZFVIZ_PAPER_SMOKE_NOTEBOOKS="02 03" runs fewer). Executed copies
+# in notebooks-out-paper-smoke/. The trained smoke networks stay in the model store, so later runs load them.
 ps_passed=0; ps_failed=0; ps_rc=0
 echo
 if [ "${ZFVIZ_PAPER_SMOKE:-1}" != 0 ]; then
   echo "== notebooks of the paper path (profile paper-smoke)"
-  for nb in 02 03 04 05 06 07 09 11; do
+  for nb in ${ZFVIZ_PAPER_SMOKE_NOTEBOOKS:-02 03 04 05 06 07 09 11}; do
     ./zfviz notebooks run --profile paper-smoke --filter "$nb-" --out notebooks-out-paper-smoke 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     p=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
