@@ -25,7 +25,7 @@ public static class NotebooksCommand
     {
         var folder = new Option<string>("--notebooks") { Description = "Folder of notebooks", DefaultValueFactory = _ => DefaultFolder("notebooks") };
         var output = new Option<string>("--out") { Description = "Where executed copies go (git ignores it)", DefaultValueFactory = _ => DefaultFolder("notebooks-out") };
-        var profile = new Option<string?>("--profile") { Description = "quick | course | paper (default: $ZFVIZ_PROFILE, else course; quick under CI)" };
+        var profile = new Option<string?>("--profile") { Description = "quick | course | paper | paper-smoke (default: $ZFVIZ_PROFILE, else course; quick under CI)" };
         var filter = new Option<string?>("--filter") { Description = "Only notebooks whose file name contains this" };
         var timeout = new Option<int>("--timeout-minutes") { Description = "Per-notebook time limit", DefaultValueFactory = _ => 60 };
         var kernel = new Option<string>("--kernel")

@@ -9,7 +9,7 @@ namespace ZfViz.Cli.Commands;
 /// </summary>
 public sealed class ProfileSizeOptions
 {
-    public Option<string?> Profile { get; } = new("--profile") { Description = "quick | course | paper: sizes (default: $ZFVIZ_PROFILE, else course)" };
+    public Option<string?> Profile { get; } = new("--profile") { Description = "quick | course | paper | paper-smoke: sizes (default: $ZFVIZ_PROFILE, else course)" };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Epochs (default: the profile's)" };
     public Option<int?> Batch { get; } = new("--batch") { Description = "Mini-batch size (default: the profile's; paper 128)" };
     public Option<int?> TrainImages { get; } = new("--train-images") { Description = "Use a class-balanced subset of N training images (default: the profile's)" };

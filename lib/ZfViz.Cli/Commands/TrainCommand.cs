@@ -34,15 +34,28 @@ public static class TrainCommand
             { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, lr, momentum, weightDecay, schedule, init, noRenorm, noAugment, seed, checkpoints, output, fresh, force, tenView, filters, fc, precision };
         cmd.SetAction(r =>
         {
-            var cfg = WithSizes(ModelOption.Resolve(r.GetValue(model)!).Config, r.GetValue(filters), r.GetValue(fc));
             var p = sizes.Resolve(r);
-            var dataName = (r.GetValue(data) ?? TrainingData.DefaultFor(cfg)).ToLowerInvariant();
+            var baseConfig = ModelOption.Resolve(r.GetValue(model)!).Config;
+            // The paper profiles train the paper's network on their photos (ProfileModels decides which), into the run
+            // folder the notebooks load from; an explicit --data, or a CIFAR-scale --model, keeps the generic route.
+            ProfileData? photos = null;
+            bool modelGiven = r.GetResult(model) is { Implicit: false };
+            if (p.PaperScale && r.GetValue(data) is null && (!modelGiven || baseConfig.InputSize == Presets.ZfNet.InputSize))
+            {
+                TorchRuntime.Initialize(); // the paper-smoke photos are drawn with torch
+                photos = ProfileModels.Data(p);
+                baseConfig = modelGiven ? baseConfig.WithClasses(photos.Classes) : ProfileModels.ZfNetConfig(p, photos);
+            }
+            var cfg = WithSizes(baseConfig, r.GetValue(filters), r.GetValue(fc));
+            var dataName = photos?.Name ?? (r.GetValue(data) ?? TrainingData.DefaultFor(cfg)).ToLowerInvariant();
+            var parsedSchedule = LrSchedule.Parse(r.GetValue(schedule)!);
             var options = TrainingOptions.ForProfile(p, cfg) with
             {
                 LearningRate = r.GetValue(lr),
                 Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(weightDecay),
-                Schedule = LrSchedule.Parse(r.GetValue(schedule)!),
+                // The default stays null, as the notebooks' options have it, so their run folders match this command's.
+                Schedule = parsedSchedule == new LrSchedule() ? null : parsedSchedule,
                 Init = WeightInit.Parse(r.GetValue(init)!),
                 RenormRadius = r.GetValue(noRenorm) ? null : FilterRenorm.PaperRadius,
                 Augment = !r.GetValue(noAugment),
@@ -54,10 +67,12 @@ public static class TrainCommand
             if (r.GetValue(output) is { } chosen)
                 ZfViz.IO.OutputPath.CheckFolder(chosen, "--out", r.GetValue(force), RunFolderFiles);
             var runDir = r.GetValue(output)
+                ?? (photos is not null ? ProfileModels.RunDirectory(p, cfg, photos, r.GetValue(seed)) : null)
                 ?? (dataName == TrainingData.DefaultFor(cfg) ? ModelStore.RunDirectory(SafeName(cfg.Name), p) : Path.Combine(ZfVizPaths.ModelsRoot, $"{SafeName(cfg.Name)}-{SafeName(dataName)}", p.Name));
 
             TorchRuntime.Initialize();
-            var source = TrainingData.For(dataName, cfg, p);
+            Func<string, ZfViz.Data.ImageDataset> source = photos is not null ? photos.ForTraining : TrainingData.For(dataName, cfg, p);
+            if (photos is not null) Console.WriteLine($"{p.Name} profile: {photos.Note}; stored at {photos.TrainingSize} px, trained on random {cfg.InputSize} crops and flips, per-pixel mean; checkpoints after epochs {string.Join(", ", options.EffectiveCheckpointEpochs)}");
             var train = TrainingData.Sized(source("train"), "train", p);
             var test = TrainingData.Sized(source("test"), "test", p);
             Console.WriteLine($"Training {cfg.Name} on {dataName} ({train.Count} train / {test.Count} test images), profile {p.Name}, " +
@@ -75,7 +90,7 @@ public static class TrainCommand
                 var last = run.Metrics[^1];
                 Console.WriteLine($"final: train top-1 error {last.TrainTop1Error:P2}, test top-1 error {last.ValTop1Error:P2}, top-5 {last.ValTop5Error:P2}; " +
                                   $"{run.Metrics.Sum(m => m.Seconds):F0} s in total");
-                if (r.GetValue(tenView))
+                if (r.GetValue(tenView) || photos is not null) // photos: the paper's 10 views of the 256 squares
                     Console.WriteLine($"10-view test: {Evaluator.Evaluate(run.Model, test, tenViewPadding: options.CropPadding)}");
                 Console.WriteLine($"model: {RunFiles.FinalModel(runDir)}; metrics: {RunFiles.Metrics(runDir)}");
                 return 0;
@@ -147,7 +162,7 @@ public static class TrainCommand
                 {
                     task.Value = pr.Epoch - 1 + (double)pr.Batch / pr.Batches;
                     task.Description = Markup.Escape(
-                        $"epoch {pr.Epoch}/{pr.Epochs} batch {pr.Batch}/{pr.Batches} loss {pr.Loss:F3} {pr.ImagesPerSecond:F0} img/s ETA {pr.Eta:hh\\:mm\\:ss}");
+                        $"epoch {pr.Epoch}/{pr.Epochs} batch {pr.Batch}/{pr.Batches} loss {pr.Loss:F3} {pr.ImagesPerSecond:F1} img/s ETA {pr.EtaText}");
                     if (pr.Phase == "epoch") AnsiConsole.MarkupLine(Markup.Escape(pr.ToString()));
                 });
                 result = Trainer.Run(cfg, train, test, options, runDir, progress, resume, cancel);

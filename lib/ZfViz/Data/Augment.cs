@@ -19,6 +19,8 @@ public static class Augment
     {
         using var scope = NewDisposeScope();
         var sum = zeros(data.Channels, data.Height, data.Width, dtype: ScalarType.Float64);
+        // The chunk is counted in CIFAR-sized images: 4096 photos of 256x256 would be 6 GB in float64.
+        chunk = (int)Math.Max(1, Math.Min(chunk, (long)chunk * 3 * 32 * 32 / ((long)data.Channels * data.Height * data.Width)));
         for (int i = 0; i < data.Count; i += chunk)
             // dim: named, because a literal 0 would bind to the sum(ScalarType) overload (a total cast to uint8).
             sum.add_(data.Images[i..Math.Min(data.Count, i + chunk)].to_type(ScalarType.Float64).sum(dim: 0), HeldScalars.One);

@@ -8,7 +8,9 @@ namespace ZfViz.Training;
 /// <summary>Softmax outputs and top-1/top-5 errors of a network on a data set (eval mode, no gradients).</summary>
 public static class Evaluator
 {
-    /// <summary>Softmax probabilities [N,K] on the CPU; centre view, or the 10-view average when <paramref name="tenViewPadding"/> is set.</summary>
+    /// <summary>Softmax probabilities [N,K] on the CPU; centre view, or the 10-view average when <paramref name="tenViewPadding"/> is set.
+    /// Images larger than the network's input (the paper's 256 for 224) are cropped: the centre window, or with
+    /// <paramref name="tenViewPadding"/> set the paper's 10 views (corners, centre, flipped) of the full image, no padding.</summary>
     public static Tensor Probabilities(ConvNet net, InputNorm norm, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
     {
         bool wasTraining = net.training;
@@ -18,11 +20,26 @@ public static class Evaluator
             using var _ = no_grad();
             var device = net.parameters().First().device;
             using var mean = norm.Mean.to(device);
+            int input = net.Config.InputSize;
+            bool larger = data.Height > input;
             var parts = new List<Tensor>();
-            for (int i = 0; i < data.Count; i += batchSize)
+            // Ten views of a batch are ten times its images: take a tenth as many at a time.
+            int step = larger && tenViewPadding is not null ? Math.Max(1, batchSize / TenView.Count) : batchSize;
+            for (int i = 0; i < data.Count; i += step)
             {
                 using var scope = NewDisposeScope();
-                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + batchSize)], device);
+                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + step)], device);
+                // The model's mean is input-sized: it is subtracted from each crop.
+                if (larger && tenViewPadding is null) x = Augment.CentreCrop(x, input).contiguous();
+                if (larger && tenViewPadding is not null)
+                {
+                    long n = x.shape[0];
+                    var views = TenView.Views(x, input);
+                    norm.Normalise_(views, mean);
+                    var probs = nn.functional.softmax(net.forward(ChannelsLast.Of(views)), 1);
+                    parts.Add(probs.view(TenView.Count, n, -1).mean([0]).cpu().MoveToOuterDisposeScope());
+                    continue;
+                }
                 norm.Normalise_(x, mean);
                 x = ChannelsLast.Of(x);
                 var p = tenViewPadding is { } pad

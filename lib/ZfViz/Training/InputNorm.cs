@@ -26,7 +26,9 @@ public sealed class InputNorm(Tensor mean, float scale) : IDisposable
         if (scale is { } s) return new InputNorm(mean, s);
         using var scope = NewDisposeScope();
         // Std of mean-subtracted pixels over (a sample of) the set.
-        var sample = data.Images[..Math.Min(data.Count, 10_000)];
+        // At most 10,000 CIFAR-sized images' worth of pixels (156 photos at 256x256), enough for one standard deviation.
+        long budget = Math.Max(64, 10_000L * 3 * 32 * 32 / ((long)data.Channels * data.Height * data.Width));
+        var sample = data.Images[..(int)Math.Min(data.Count, Math.Min(10_000, budget))];
         var x = Augment.ToFloat(sample).sub_(mean);
         float std = x.std().item<float>();
         return new InputNorm(mean, std > 1e-6f ? 1f / std : 1f);

@@ -12,6 +12,9 @@ namespace ZfViz.Training;
 /// annealing, dropout in fc6/fc7, RMS renormalisation of conv filters, random crops and flips, per-pixel mean
 /// subtraction, top-1/top-5 errors per epoch. With a run folder, it keeps checkpoints and resumes a killed run
 /// from its last completed epoch with the same results as an uninterrupted run (same seed, same thread count).
+/// Images larger than the network's input (the paper: 256x256 for 224x224) are trained the paper's way: the per-pixel
+/// mean of the full images is subtracted, then a random input-sized window is cropped and flipped; the saved model
+/// keeps the centre of the mean image, the size it is applied at.
 /// </summary>
 public static class Trainer
 {
@@ -77,6 +80,9 @@ public static class Trainer
         }
         net.to(device);
         using var meanOnDevice = norm.Mean.to(device);
+        bool cropToInput = train.Height > config.InputSize;
+        using var modelNorm = cropToInput ? CentreOf(norm, config.InputSize) : null;
+        var savedNorm = modelNorm ?? norm;
         var keep = options.EffectiveCheckpointEpochs.ToHashSet();
         var extra = new Dictionary<string, string> { [Checkpoint.ClassNamesKey] = JsonSerializer.Serialize(train.ClassNames) };
 
@@ -98,7 +104,8 @@ public static class Trainer
                 var idx = perm[(b * options.BatchSize)..Math.Min(train.Count, (b + 1) * options.BatchSize)];
                 var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
                 norm.Normalise_(x, meanOnDevice);
-                if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
+                if (cropToInput) x = options.Augment ? Augment.RandomCropFlipTo(x, config.InputSize, dataRng) : Augment.CentreCrop(x, config.InputSize);
+                else if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
                 if (options.ChannelsLast) x = ChannelsLast.Of(x);
                 var y = train.Labels.index_select(0, idx).to(device);
                 var logits = net.forward(x);
@@ -125,7 +132,7 @@ public static class Trainer
             EvalResult? val = null;
             if (validation is not null)
             {
-                using var p = Evaluator.Probabilities(net, norm, validation, options.EvalBatchSize ?? Math.Max(256, options.BatchSize));
+                using var p = Evaluator.Probabilities(net, cropToInput ? savedNorm : norm, validation, options.EvalBatchSize ?? Math.Max(256, options.BatchSize));
                 val = Evaluator.Score(p, validation.Labels);
             }
             var m = new EpochMetrics(epoch, lr.Rate, lossSum / train.Count, top1Wrong / train.Count, top5Wrong / train.Count,
@@ -137,7 +144,7 @@ public static class Trainer
             {
                 // Order matters for resuming: metrics, then the kept checkpoint, then the state that marks the epoch done.
                 MetricsLog.Write(RunFiles.Metrics(runDirectory), metrics);
-                if (keep.Contains(epoch)) Checkpoint.SaveModel(RunFiles.EpochCheckpoint(runDirectory, epoch), net, norm, epoch, extra);
+                if (keep.Contains(epoch)) Checkpoint.SaveModel(RunFiles.EpochCheckpoint(runDirectory, epoch), net, savedNorm, epoch, extra);
                 var state = new Dictionary<string, string>(extra) { ["options"] = options.ResumeKey() };
                 foreach (var (k, v) in lr.ToMetadata()) state[k] = v;
                 Checkpoint.SaveState(RunFiles.State(runDirectory), net, norm, sgd, torchRng, dataRng, epoch, state);
@@ -147,8 +154,15 @@ public static class Trainer
         }
 
         if (runDirectory is not null)
-            Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, norm, options.Epochs, extra);
+            Checkpoint.SaveModel(RunFiles.FinalModel(runDirectory), net, savedNorm, options.Epochs, extra);
         net.Precision = Runtime.Precision.Float32; // the trained model is used by the float32 deconvnet and analyses
+        if (modelNorm is not null)
+        {
+            // The model keeps the input-sized mean; the full-size one was only for training.
+            var kept = new InputNorm(modelNorm.Mean.clone(), modelNorm.Scale);
+            norm.Dispose();
+            norm = kept;
+        }
         return new TrainingRun(new TrainedModel(net, norm, options.Epochs, extra), metrics, runDirectory, resumedFrom);
     }
 
@@ -187,14 +201,23 @@ public static class Trainer
         }
     }
 
+    /// <summary>The centre size x size window of a normalisation's mean image (what a centre or 10-view crop subtracts).</summary>
+    static InputNorm CentreOf(InputNorm norm, int size)
+    {
+        using var batch = norm.Mean.unsqueeze(0);
+        using var centre = Augment.CentreCrop(batch, size);
+        return new InputNorm(centre[0].contiguous(), norm.Scale);
+    }
+
     static TimeSpan Eta(long imagesLeft, double imagesPerSecond) =>
         TimeSpan.FromSeconds(Math.Min(imagesLeft / Math.Max(1e-3, imagesPerSecond), TimeSpan.FromDays(999).TotalSeconds));
 
     static void CheckData(NetConfig config, ImageDataset data, string role)
     {
-        if (data.Channels != config.InputChannels || data.Height != config.InputSize || data.Width != config.InputSize)
+        // Larger square images are the paper's 256 for 224 (cropped); anything else does not fit the network.
+        if (data.Channels != config.InputChannels || data.Height < config.InputSize || data.Width != data.Height)
             throw new UserInputException(
-                $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize}.");
+                $"The {role} set '{data.Name}' has {data.Channels}x{data.Height}x{data.Width} images; {config.Name} expects {config.InputChannels}x{config.InputSize}x{config.InputSize} (or larger squares, cropped).");
         if (data.Count == 0) throw new UserInputException($"The {role} set '{data.Name}' is empty.");
         using var max = data.Labels.max();
         long maxLabel = max.item<long>();

@@ -44,9 +44,16 @@ public static class TrainingData
     /// <summary>
     /// The preset's own data set if it can be loaded, else synthetic gratings of the same shape (so notebooks run
     /// everywhere); <see cref="DataSource.Note"/> says which and why. Probes the loader by loading the test split.
+    /// Under the paper profiles a 224 network gets the profile's photos (<see cref="ProfileModels.Data"/>).
     /// </summary>
     public static DataSource PreferReal(NetConfig config, Profile profile)
     {
+        if (profile.PaperScale && config.InputSize > 32)
+        {
+            // The paper profiles' photos (ProfileModels decides which; none at all is a stop, not synthetic data).
+            var photos = ProfileModels.Data(profile);
+            return new DataSource(photos.Name, photos.ForTraining, $"{profile.Name} profile: {photos.Note}.");
+        }
         var name = DefaultFor(config);
         try
         {

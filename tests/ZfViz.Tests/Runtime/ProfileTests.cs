@@ -26,7 +26,7 @@ public class ProfileTests
     public void UnknownNamesListTheValidOnes()
     {
         var e = Assert.Throws<UserInputException>(() => Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "fast"))));
-        Assert.Equal("Unknown profile 'fast'. Choose one of: quick, course, paper (set ZFVIZ_PROFILE).", e.Message);
+        Assert.Equal("Unknown profile 'fast'. Choose one of: quick, course, paper, paper-smoke (set ZFVIZ_PROFILE).", e.Message);
     }
 
     [Fact]
@@ -43,6 +43,10 @@ public class ProfileTests
         Assert.Equal(500, Profile.Quick.Pick(quick: 500, course: 10_000, paper: 50_000));
         Assert.Equal(10_000, Profile.Course.Pick(quick: 500, course: 10_000, paper: 50_000));
         Assert.Equal("zfnet", Profile.Paper.Pick(quick: "zfnet-cifar", course: "zfnet-cifar", paper: "zfnet"));
-        Assert.All(Profile.All, p => Assert.Equal(p.Name, p.Pick("quick", "course", "paper")));
+        Assert.All([Profile.Quick, Profile.Course, Profile.Paper], p => Assert.Equal(p.Name, p.Pick("quick", "course", "paper")));
+        // The smoke run of the paper path takes quick's sizes; its networks come from PaperScale.
+        Assert.Equal("quick", Profile.PaperSmoke.Pick("quick", "course", "paper"));
+        Assert.True(Profile.PaperSmoke.PaperScale && Profile.Paper.PaperScale && !Profile.Course.PaperScale && !Profile.Quick.PaperScale);
+        Assert.Same(Profile.PaperSmoke, Profile.FromEnvironment(Env(("ZFVIZ_PROFILE", "paper-smoke"))));
     }
 }

@@ -77,6 +77,43 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("different network", e.Message);
     }
 
+    /// <summary>The paper's recipe at a small size: stored images larger than the input are trained on random crops,
+    /// the model keeps the centre of the full-size mean, and evaluation crops the centre or takes the 10 views.</summary>
+    [Fact]
+    public void ImagesLargerThanTheInputAreCroppedTheWayThePaperDoes()
+    {
+        var cfg = Presets.ZfNetCifar;
+        using var train = SyntheticData.Gratings(64, 36, 3, 10, seed: 1);
+        using var test = SyntheticData.Gratings(6, 36, 3, 10, seed: 2);
+        var run = Trainer.Run(cfg, train, test, new TrainingOptions(Epochs: 1, BatchSize: 32, Seed: 3), dir);
+        using var model = run.Model;
+        using var fullMean = ZfViz.Data.Augment.PixelMean(train);
+        using var centreMean = fullMean[.., 2..34, 2..34];
+        Assert.Equal([3L, 32, 32], model.Norm.Mean.shape);
+        Assert.True(model.Norm.Mean.allclose(centreMean));
+        using (var saved = Checkpoint.LoadModel(RunFiles.FinalModel(dir)))
+            Assert.True(saved.Norm.Mean.allclose(centreMean));
+
+        model.Net.eval();
+        using var _ = no_grad();
+        Tensor Softmax(Tensor uint8) => nn.functional.softmax(model.Net.forward(model.Preprocess(uint8)), 1);
+        using var centre = Evaluator.Probabilities(model, test);
+        using var expectedCentre = Softmax(test.Images[.., .., 2..34, 2..34]);
+        Assert.True(centre.allclose(expectedCentre, rtol: 1e-4, atol: 1e-6));
+
+        // 10 views: the four corners and the centre, and their mirror images, averaged after the softmax.
+        var origins = new[] { (0, 0), (0, 4), (4, 0), (4, 4), (2, 2) };
+        var views = origins.SelectMany(o => new[] { false, true }.Select(flip =>
+        {
+            var crop = test.Images[.., .., o.Item1..(o.Item1 + 32), o.Item2..(o.Item2 + 32)];
+            return Softmax(flip ? crop.flip(3) : crop);
+        })).ToArray();
+        using var expectedTen = stack(views).mean([0]);
+        using var ten = Evaluator.Probabilities(model, test, tenViewPadding: 0);
+        Assert.True(ten.allclose(expectedTen, rtol: 1e-4, atol: 1e-6));
+        foreach (var v in views) v.Dispose();
+    }
+
     sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
