@@ -45,9 +45,9 @@ public sealed record ScratchRecipe(
         Chosen,
     ];
 
-    /// <summary>This recipe with the profile's budget: a tenth of the presentations in the quick profile (a smoke run).</summary>
+    /// <summary>This recipe with the profile's budget: a twentieth of the presentations in the quick profile (a smoke run).</summary>
     public ScratchRecipe ForProfile(Profile profile) =>
-        this with { Presentations = profile.Pick(quick: Math.Max(1, Presentations / 10), course: Presentations, paper: Presentations) };
+        this with { Presentations = profile.Pick(quick: Math.Max(1, Presentations / 20), course: Presentations, paper: Presentations) };
 
     public int EpochsFor(int trainingImages) => Math.Max(MinEpochs, Presentations / Math.Max(1, trainingImages));
 
