@@ -30,18 +30,25 @@ public sealed record ScratchRecipe(
     public static ScratchRecipe Untuned { get; } = new("untuned (course run)", 0.01, new LrSchedule(LrScheduleKind.Step), 5e-4, 0.5, true, 15_000);
 
     /// <summary>
-    /// The recipe chosen by the search in docs/scratch-baseline.md (CIFAR-10, held-out images of the training split,
-    /// never the test images).
+    /// The recipe chosen by the search in docs/scratch-baseline.md (CIFAR-10, 60 per class, judged on held-out images
+    /// of the training split, never the test images): the best held-out accuracy, with no dropout, rate 0.03 and a
+    /// cosine schedule. Dropout 0.5 on a few hundred images and a few hundred steps kept the network from fitting even
+    /// its training images; without it, the rate and schedule mattered little.
     /// </summary>
-    public static ScratchRecipe Chosen { get; } = new("chosen", 0.03, new LrSchedule(LrScheduleKind.Cosine), 5e-4, 0.5, true, 30_000);
+    public static ScratchRecipe Chosen { get; } = Untuned with
+    {
+        Name = "tuned (lr 0.03, cosine, no dropout)", LearningRate = 0.03, Dropout = 0, Schedule = new LrSchedule(LrScheduleKind.Cosine),
+    };
 
-    /// <summary>The candidates of that search, one change at a time from <see cref="Untuned"/>.</summary>
+    /// <summary>The candidates of that search, in the order tried (each a change or two from <see cref="Untuned"/>).</summary>
     public static IReadOnlyList<ScratchRecipe> Candidates { get; } =
     [
         Untuned,
         Untuned with { Name = "lr 0.03", LearningRate = 0.03 },
-        Untuned with { Name = "lr 0.1", LearningRate = 0.1 },
         Untuned with { Name = "lr 0.03, no dropout", LearningRate = 0.03, Dropout = 0 },
+        Untuned with { Name = "no dropout", Dropout = 0 },
+        Untuned with { Name = "cosine", Schedule = new LrSchedule(LrScheduleKind.Cosine) },
+        Untuned with { Name = "twice the budget", Presentations = 30_000 },
         Chosen,
     ];
 
