@@ -17,7 +17,7 @@ public static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "Initial learning rate", DefaultValueFactory = _ => 1e-2 };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay on weights", DefaultValueFactory = _ => 5e-4 };
-        var schedule = new Option<string>("--schedule") { Description = "step (x0.1 at 50% and 75%) | plateau | constant", DefaultValueFactory = _ => "step" };
+        var schedule = new Option<string>("--schedule") { Description = "step (x0.1 at 50% and 75%) | plateau | constant | cosine", DefaultValueFactory = _ => "step" };
         var init = new Option<string>("--init") { Description = "kaiming | paper (N(0, 0.01^2), biases 0)", DefaultValueFactory = _ => "kaiming" };
         var noRenorm = new Option<bool>("--no-renorm") { Description = "Switch off RMS renormalisation of conv filters (Fig. 6a)" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off random crops and flips" };

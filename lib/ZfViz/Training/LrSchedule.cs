@@ -8,6 +8,8 @@ public enum LrScheduleKind
     /// <summary>Multiply by Gamma when validation top-1 error has not improved for Patience epochs (automated "by hand").</summary>
     Plateau,
     Constant,
+    /// <summary>Half a cosine from the base rate at the start to zero after the last epoch (smooth annealing for short runs).</summary>
+    Cosine,
 }
 
 /// <param name="Milestones">Step schedule: fractions of the total epochs after which the rate drops.</param>
@@ -20,6 +22,7 @@ public sealed record LrSchedule(LrScheduleKind Kind = LrScheduleKind.Step, doubl
         "step" => new LrSchedule(LrScheduleKind.Step),
         "plateau" => new LrSchedule(LrScheduleKind.Plateau),
         "constant" => new LrSchedule(LrScheduleKind.Constant),
-        _ => throw new UserInputException($"Unknown schedule '{name}'. Use step, plateau or constant."),
+        "cosine" => new LrSchedule(LrScheduleKind.Cosine),
+        _ => throw new UserInputException($"Unknown schedule '{name}'. Use step, plateau, constant or cosine."),
     };
 }

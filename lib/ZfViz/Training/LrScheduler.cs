@@ -30,6 +30,9 @@ public sealed class LrScheduler
                 if (validationError < BestError - 1e-9) { BestError = validationError; BadEpochs = 0; }
                 else if (++BadEpochs >= schedule.Patience) { Rate *= schedule.Gamma; BadEpochs = 0; }
                 break;
+            case LrScheduleKind.Cosine:
+                Rate = baseRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(epoch, epochs) / epochs));
+                break;
         }
     }
 

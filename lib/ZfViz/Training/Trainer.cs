@@ -20,13 +20,18 @@ public static class Trainer
 {
     /// <param name="runDirectory">Folder for checkpoints, metrics and the resumable state (null: keep nothing on disk).</param>
     /// <param name="resume">Continue from <c>state.safetensors</c> when the folder has one (else start fresh, overwriting).</param>
+    /// <param name="stopAfterEpoch">Stop after this epoch of a run scheduled for <c>options.Epochs</c> (early stopping:
+    /// the learning rate follows the full run's schedule up to that epoch). Only without a run folder.</param>
     public static TrainingRun Run(NetConfig config, ImageDataset train, ImageDataset? validation, TrainingOptions options,
-        string? runDirectory = null, IProgress<TrainingProgress>? progress = null, bool resume = true, CancellationToken cancel = default)
+        string? runDirectory = null, IProgress<TrainingProgress>? progress = null, bool resume = true, CancellationToken cancel = default,
+        int? stopAfterEpoch = null)
     {
         config.Validate();
         CheckData(config, train, "training");
         if (validation is not null) CheckData(config, validation, "validation");
         if (options.Epochs < 1 || options.BatchSize < 1) throw new UserInputException($"Epochs and batch size must be >= 1; got {options.Epochs} and {options.BatchSize}.");
+        if (stopAfterEpoch is { } stop && (stop < 1 || stop > options.Epochs || runDirectory is not null))
+            throw new ArgumentException($"stopAfterEpoch must be in 1..{options.Epochs} and needs no run folder; got {stop}.");
 
         var device = Runtime.TorchRuntime.Device;
         var torchRng = manual_seed(options.Seed); // the global generator: not ours to dispose
@@ -44,7 +49,8 @@ public static class Trainer
         catch { net.Dispose(); throw; }
         try
         {
-            return Run(config, train, validation, options, runDirectory, progress, resume, cancel, device, torchRng, dataRng, net, ref norm);
+            return Run(config, train, validation, options, runDirectory, progress, resume, cancel, device, torchRng, dataRng, net, ref norm,
+                stopAfterEpoch ?? options.Epochs);
         }
         catch
         {
@@ -57,7 +63,7 @@ public static class Trainer
 
     static TrainingRun Run(NetConfig config, ImageDataset train, ImageDataset? validation, TrainingOptions options, string? runDirectory,
         IProgress<TrainingProgress>? progress, bool resume, CancellationToken cancel, Device device, Generator torchRng, Generator dataRng,
-        ConvNet net, ref InputNorm norm)
+        ConvNet net, ref InputNorm norm, int lastEpoch)
     {
         using var sgd = new SgdMomentum(net.named_parameters(), options.Momentum, options.WeightDecay);
         var lr = new LrScheduler(options.EffectiveSchedule, options.LearningRate, options.Epochs);
@@ -88,9 +94,9 @@ public static class Trainer
 
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var sessionClock = Stopwatch.StartNew();
-        long sessionImages = 0, totalImages = (long)train.Count * (options.Epochs - startEpoch + 1);
+        long sessionImages = 0, totalImages = (long)train.Count * (lastEpoch - startEpoch + 1);
 
-        for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
+        for (int epoch = startEpoch; epoch <= lastEpoch; epoch++)
         {
             var clock = Stopwatch.StartNew();
             net.train();
@@ -123,7 +129,7 @@ public static class Trainer
                 if (progress is not null)
                 {
                     double rate = sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds);
-                    progress.Report(new TrainingProgress("batch", epoch, options.Epochs, b + 1, batches, batchLoss, rate,
+                    progress.Report(new TrainingProgress("batch", epoch, lastEpoch, b + 1, batches, batchLoss, rate,
                         Eta(totalImages - sessionImages, rate)));
                 }
             }
@@ -149,7 +155,7 @@ public static class Trainer
                 foreach (var (k, v) in lr.ToMetadata()) state[k] = v;
                 Checkpoint.SaveState(RunFiles.State(runDirectory), net, norm, sgd, torchRng, dataRng, epoch, state);
             }
-            progress?.Report(new TrainingProgress("epoch", epoch, options.Epochs, batches, batches, m.TrainLoss, m.ImagesPerSecond,
+            progress?.Report(new TrainingProgress("epoch", epoch, lastEpoch, batches, batches, m.TrainLoss, m.ImagesPerSecond,
                 Eta(totalImages - sessionImages, sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds)), m));
         }
 
@@ -163,7 +169,7 @@ public static class Trainer
             norm.Dispose();
             norm = kept;
         }
-        return new TrainingRun(new TrainedModel(net, norm, options.Epochs, extra), metrics, runDirectory, resumedFrom);
+        return new TrainingRun(new TrainedModel(net, norm, lastEpoch, extra), metrics, runDirectory, resumedFrom);
     }
 
     static int Restore(string statePath, NetConfig config, TrainingOptions options, ConvNet net, ref InputNorm norm, SgdMomentum sgd,

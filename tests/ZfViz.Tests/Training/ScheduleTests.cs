@@ -36,4 +36,16 @@ public class ScheduleTests
         copy.Restore(s.ToMetadata());
         Assert.Equal((s.Rate, s.BestError, s.BadEpochs), (copy.Rate, copy.BestError, copy.BadEpochs));
     }
+
+    [Fact]
+    public void CosineScheduleFollowsHalfACosineToZero()
+    {
+        var s = new LrScheduler(new LrSchedule(LrScheduleKind.Cosine), 0.1, epochs: 4);
+        var rates = new List<double>();
+        for (int e = 1; e <= 4; e++) { rates.Add(s.Rate); s.EndEpoch(e, 0.5); }
+        // 0.1 x (1 + cos(pi e / 4)) / 2 for e = 0..3: 0.1, 0.0854, 0.05, 0.0146; then 0 after the last epoch.
+        Assert.Equal([0.1, 0.0853553, 0.05, 0.0146447], rates.Select(r => Math.Round(r, 7)));
+        Assert.Equal(0, s.Rate, 12);
+        Assert.Equal(LrScheduleKind.Cosine, LrSchedule.Parse("Cosine").Kind);
+    }
 }
