@@ -57,24 +57,45 @@ public static class NumericsProbe
     }
 
 
-    const int Repeats = 2;
+    /// <summary>Fresh random draws per case and dtype in the doctor's probe.</summary>
+    public const int DefaultRepeats = 2;
+
+    /// <summary>
+    /// With a batch override, a case's batch is capped so that one of its convolutions stays under this many
+    /// multiply-adds (the float64 reference of a 224-pixel layer at batch 128 would take minutes).
+    /// </summary>
+    public const double MaxMultiplyAddsPerCall = 1e9;
 
     /// <param name="isa">The setting this process runs under, for the record (with "+pad16" where channels are padded).</param>
-    public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true)
+    /// <param name="repeats">Fresh random draws per case and dtype.</param>
+    /// <param name="batch">Every case's batch (capped by <see cref="MaxMultiplyAddsPerCall"/>); null: the cases' own.</param>
+    /// <param name="seed">The random draws' seed (a repeated investigation varies it).</param>
+    public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true, int repeats = DefaultRepeats,
+        int? batch = null, ulong seed = 20141112)
     {
         using var _ = torch.no_grad(); // gradients below are computed with autograd.grad inside enable_grad scopes
-        var generator = new Generator(20141112);
-        var float32 = Cases.Select(c => Check(c, ScalarType.Float32, generator)).ToList();
-        var bfloat16 = includeBFloat16 ? Cases.Select(c => Check(c, ScalarType.BFloat16, generator)).ToList() : null;
+        var generator = new Generator(seed);
+        var cases = batch is { } n ? Cases.Select(c => WithBatch(c, n)).ToList() : Cases;
+        var float32 = cases.Select(c => Check(c, ScalarType.Float32, generator, repeats)).ToList();
+        var bfloat16 = includeBFloat16 ? cases.Select(c => Check(c, ScalarType.BFloat16, generator, repeats)).ToList() : null;
         var stepMs = timeStep ? TimeTrainingStep() : (double?)null;
-        return new NumericsProbeResult(isa, ConvChannelPadding.Enabled, float32, bfloat16, stepMs, Bf16Hardware.Supported);
+        return new NumericsProbeResult(isa, ConvChannelPadding.Enabled, float32, bfloat16, stepMs, Bf16Hardware.Supported,
+            ConvChannelPadding.Layout == ConvLayout.ChannelsLast);
     }
 
-    /// <summary>Worst relative error of each quantity over <see cref="Repeats"/> fresh random draws.</summary>
-    static ConvCaseResult Check(ConvCase c, ScalarType type, Generator generator)
+    /// <summary>The case at batch <paramref name="batch"/>, or less where that would exceed <see cref="MaxMultiplyAddsPerCall"/>.</summary>
+    public static ConvCase WithBatch(ConvCase c, int batch)
+    {
+        long outSize = (c.Size + 2 * c.Padding - c.Kernel) / c.Stride + 1;
+        double perImage = (double)outSize * outSize * c.OutChannels * (c.InChannels / c.Groups) * c.Kernel * c.Kernel;
+        return c with { Batch = (int)Math.Max(1, Math.Min(batch, Math.Floor(MaxMultiplyAddsPerCall / perImage))) };
+    }
+
+    /// <summary>Worst relative error of each quantity over <paramref name="repeats"/> fresh random draws.</summary>
+    static ConvCaseResult Check(ConvCase c, ScalarType type, Generator generator, int repeats)
     {
         double fwd = 0, gin = 0, gw = 0, tr = 0;
-        for (var r = 0; r < Repeats; r++)
+        for (var r = 0; r < repeats; r++)
         {
             using var scope = torch.NewDisposeScope();
             var x = torch.randn([c.Batch, c.InChannels, c.Size, c.Size], ScalarType.Float64, generator: generator);
@@ -92,7 +113,7 @@ public static class NumericsProbe
         }
         var tolerance = type == ScalarType.Float32 ? Float32Tolerance : BFloat16Tolerance;
         var pass = new[] { fwd, gin, gw, tr }.All(e => e <= tolerance);
-        return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass);
+        return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass, c.Batch);
     }
 
     /// <summary>The reference is libtorch's plain float64 convolution; the kernel under test goes the way ZFViz's own do.</summary>
