@@ -248,7 +248,9 @@ public class NumericsTests
     [InlineData(100, 60, 3, 1, 1)]
     [InlineData(48, 96, 5, 2, 2)]
     [InlineData(1, 48, 5, 1, 2)]   // one channel: strides that libtorch reads as NCHW unless set explicitly
-    [InlineData(70, 70, 1, 1, 0)]  // pointwise: the matrix-product route
+    [InlineData(70, 70, 1, 1, 0)]  // 1x1: the matrix-product route
+    [InlineData(64, 128, 1, 2, 0)] // 1x1 stride 2 (ResNet shortcut): every other pixel, then the matrix product
+    [InlineData(16, 8, 1, 2, 1)]   // 1x1 with zero padding
     public void TheChannelsLastRouteMatchesFloat64(int cin, int cout, int k, int stride, int pad)
     {
         var g = new torch.Generator(11);

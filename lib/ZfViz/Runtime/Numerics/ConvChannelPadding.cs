@@ -56,7 +56,7 @@ public static class ConvChannelPadding
         var wp = padding16 ? nn.functional.pad(weight, [0, 0, 0, 0, 0, pin - cin, 0, pout - cout]) : weight;
         var bp = bias is null || !padding16 ? bias : PadDim(bias, 0, pout - cout);
         var y = !channelsLast ? nn.functional.conv2d(xp, wp, bp, strides: strides, padding: padding, groups: groups)
-            : IsPointwise(wp, strides, padding, groups) ? PointwiseChannelsLast(xp, wp.flatten(1), bp)
+            : IsOneByOne(wp, groups) ? OneByOneChannelsLast(xp, wp.flatten(1), bp, strides, padding)
             : nn.functional.conv2d(ToChannelsLast(xp), ToChannelsLast(wp), bp, strides: strides, padding: padding, groups: groups);
         if (padding16 && pout != cout) y = y.narrow(1, 0, cout);
         return InLayoutOf(x, y).MoveToOuterDisposeScope();
@@ -87,24 +87,31 @@ public static class ConvChannelPadding
         var plainOutput = outputPadding is null || outputPadding.All(p => p == 0);
         var y = !channelsLast
             ? nn.functional.conv_transpose2d(sp, wp, null, strides: strides, padding: padding, output_padding: outputPadding ?? [0, 0], groups: groups)
-            : IsPointwise(wp, strides, padding, groups) && plainOutput ? PointwiseChannelsLast(sp, wp.flatten(1).t(), null)
+            : IsOneByOne(wp, groups) && strides.All(s => s == 1) && padding.All(p => p == 0) && plainOutput
+                ? OneByOneChannelsLast(sp, wp.flatten(1).t(), null, [1, 1], [0, 0])
             : nn.functional.conv_transpose2d(ToChannelsLast(sp), ToChannelsLast(wp), null, strides: strides, padding: padding,
                 output_padding: outputPadding ?? [0, 0], groups: groups);
         if (padding16 && pin != cin) y = y.narrow(1, 0, cin);
         return InLayoutOf(signal, y).MoveToOuterDisposeScope();
     }
 
-    /// <summary>A 1x1 convolution with stride 1, no padding and no groups: a matrix product over the channels.</summary>
-    static bool IsPointwise(Tensor weight, long[] strides, long[] padding, long groups) =>
-        groups == 1 && weight.shape[2] == 1 && weight.shape[3] == 1 && strides.All(s => s == 1) && padding.All(p => p == 0);
+    /// <summary>A 1x1 convolution without groups: a matrix product over the channels (of every stride-th pixel).</summary>
+    static bool IsOneByOne(Tensor weight, long groups) => groups == 1 && weight.shape[2] == 1 && weight.shape[3] == 1;
 
     /// <summary>
-    /// A pointwise convolution as a matrix product on channels-last maps: [N,H,W,Cin] x [Cout,Cin]^T. oneDNN's NHWC 1x1
-    /// kernels gave wrong forwards here (70->70 and 80->80: 0.6-0.9 relative), while its other NHWC kernels were right;
-    /// a matrix product does not go through the convolution kernels at all.
+    /// A 1x1 convolution as a matrix product on channels-last maps: the zero-padded map's every stride-th pixel
+    /// [N,H',W',Cin] times [Cout,Cin]^T. oneDNN's NHWC 1x1 forward kernels were wrong here (70->70, 80->80 and ResNet's
+    /// 256->512 1x1/2: 0.5-0.9 relative) while its other NHWC kernels, and its 1x1 gradients, were right; a matrix
+    /// product does not go through the convolution kernels at all. Differentiable: autograd gives both gradients.
     /// </summary>
-    static Tensor PointwiseChannelsLast(Tensor x, Tensor matrix, Tensor? bias) =>
-        nn.functional.linear(x.permute(0, 2, 3, 1), matrix, bias).permute(0, 3, 1, 2);
+    static Tensor OneByOneChannelsLast(Tensor x, Tensor matrix, Tensor? bias, long[] strides, long[] padding)
+    {
+        if (padding.Any(p => p != 0)) x = nn.functional.pad(x, [padding[^1], padding[^1], padding[0], padding[0]]);
+        long sy = strides[0], sx = strides[^1];
+        if (sy != 1) x = x.slice(2, 0, x.shape[2], sy);
+        if (sx != 1) x = x.slice(3, 0, x.shape[3], sx);
+        return nn.functional.linear(x.permute(0, 2, 3, 1), matrix, bias).permute(0, 3, 1, 2);
+    }
 
     /// <summary>
     /// Whether libtorch reads a 4-d tensor as channels-last (its suggest_memory_format): channels innermost, then width,

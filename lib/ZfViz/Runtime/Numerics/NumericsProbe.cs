@@ -33,8 +33,21 @@ public static class NumericsProbe
         new(3, 16, 5, 1, 2, 12), new(1, 96, 5, 1, 2, 12), new(64, 64, 3, 1, 1, 9), new(70, 70, 1, 1, 0, 9),
     ];
 
-    // Declared after OddCases: static fields initialise in text order.
-    public static IReadOnlyList<ConvCase> Cases { get; } = OddCases.Concat(PresetCases()).Distinct().ToList();
+    /// <summary>
+    /// ResNet-18's convolutions at 224 (Sec. 5's comparison network): the stem (padded beforehand, so unpadded here),
+    /// 3x3 convolutions of 64-512 maps, stride-2 ones (padded top/left beforehand) and the 1x1 stride-2 shortcuts,
+    /// which no other network has and which oneDNN runs on its own 1x1 kernels.
+    /// </summary>
+    static readonly ConvCase[] ResNetCases =
+    [
+        new(3, 64, 7, 2, 0, 229, Batch: 1), new(64, 64, 3, 1, 1, 56),
+        new(64, 128, 3, 2, 0, 57), new(128, 128, 3, 1, 1, 28), new(64, 128, 1, 2, 0, 56),
+        new(128, 256, 3, 2, 0, 29), new(256, 256, 3, 1, 1, 14), new(128, 256, 1, 2, 0, 28),
+        new(256, 512, 3, 2, 0, 15), new(512, 512, 3, 1, 1, 7), new(256, 512, 1, 2, 0, 14),
+    ];
+
+    // Declared after OddCases and ResNetCases: static fields initialise in text order.
+    public static IReadOnlyList<ConvCase> Cases { get; } = OddCases.Concat(PresetCases()).Concat(ResNetCases).Distinct().ToList();
 
     /// <summary>Every conv layer of every preset at its own input size: the kernels are not only wrong on odd counts
     /// (48->96 5x5/2 at 16x16, zfnet-cifar's conv2, is wrong here under the default kernels too).</summary>
@@ -145,14 +158,15 @@ public static class NumericsProbe
     }
 
     /// <summary>
-    /// Milliseconds for forward + backward of a CIFAR-scale ZFNet conv stack (batch 16, float32): what a cap costs.
-    /// Median of three after one warm-up.
+    /// Milliseconds for forward + backward of a CIFAR-scale ZFNet conv stack (batch 16, float32): what a setting costs.
+    /// Run as training runs it: channels-last input (TrainingOptions.ChannelsLast), convolutions through
+    /// <see cref="ConvChannelPadding"/>. Median of three after one warm-up.
     /// </summary>
     static double TimeTrainingStep()
     {
         var generator = new Generator(7);
         using var scope = torch.NewDisposeScope();
-        var x = torch.randn([16, 3, 32, 32], generator: generator);
+        var x = ConvChannelPadding.ToChannelsLast(torch.randn([16, 3, 32, 32], generator: generator));
         (long Out, long In, int K, int Pad, bool Pool)[] layers =
             [(96, 3, 5, 2, true), (256, 96, 5, 2, true), (384, 256, 3, 1, false), (384, 384, 3, 1, false), (256, 384, 3, 1, true)];
         var weights = layers.Select(l => (torch.randn([l.Out, l.In, l.K, l.K], generator: generator) * 0.05f).requires_grad_(true)).ToList();
@@ -165,7 +179,7 @@ public static class NumericsProbe
             var h = x;
             for (var l = 0; l < layers.Length; l++)
             {
-                h = nn.functional.relu(nn.functional.conv2d(h, weights[l], padding: [layers[l].Pad]));
+                h = nn.functional.relu(ConvChannelPadding.Conv2d(h, weights[l], null, [1, 1], [layers[l].Pad, layers[l].Pad]));
                 if (layers[l].Pool) h = nn.functional.max_pool2d(h, 3, 2, 1);
             }
             var loss = h.square().mean();

@@ -25,6 +25,22 @@ public sealed record NumericsProbeResult(
         return $"{worst.Case}: {worst.WorstPart()}";
     }
 
+    /// <summary>Two runs of one setting as one: each case's worst errors (a case fails if it failed in either); the first's step time.</summary>
+    public static NumericsProbeResult Worst(NumericsProbeResult a, NumericsProbeResult b) => a with
+    {
+        Float32 = Merge(a.Float32, b.Float32)!,
+        BFloat16 = Merge(a.BFloat16, b.BFloat16),
+    };
+
+    static IReadOnlyList<ConvCaseResult>? Merge(IReadOnlyList<ConvCaseResult>? a, IReadOnlyList<ConvCaseResult>? b) =>
+        a is null || b is null ? a ?? b
+        : a.Zip(b, (x, y) => x with
+        {
+            Forward = Math.Max(x.Forward, y.Forward), InputGradient = Math.Max(x.InputGradient, y.InputGradient),
+            WeightGradient = Math.Max(x.WeightGradient, y.WeightGradient), Transposed = Math.Max(x.Transposed, y.Transposed),
+            Pass = x.Pass && y.Pass,
+        }).ToList();
+
     public static string Format(double relativeError) =>
         double.IsInfinity(relativeError) ? "NaN/Inf" : relativeError.ToString("0.#e+0", CultureInfo.InvariantCulture);
 }
