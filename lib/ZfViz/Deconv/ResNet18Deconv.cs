@@ -215,7 +215,7 @@ public static class ResNet18Deconv
         long oh = size[0] - baseH, ow = size[1] - baseW;
         if (oh < 0 || ow < 0 || oh >= stride && oh > 0 || ow >= stride && ow > 0)
             throw new InvalidOperationException($"cannot map {s.shape[2]}x{s.shape[3]} back to {size[0]}x{size[1]} (stride {stride}, padding {padding}).");
-        return nn.functional.conv_transpose2d(s, weight, null, strides: [stride, stride], padding: [padding, padding], output_padding: [oh, ow]);
+        return Runtime.Numerics.ConvChannelPadding.ConvTranspose2d(s, weight, [stride, stride], [padding, padding], [oh, ow]); // the numerics guard
     }
 
     /// <summary>Max unpooling that adds what several windows send to the same input (the max pool's gradient).</summary>

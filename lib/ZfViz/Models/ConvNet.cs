@@ -134,7 +134,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
     /// <summary>A block's sub-modules in order; convolutions go through <see cref="ConvChannelPadding"/> (the numerics guard).</summary>
     static Tensor RunBlock(Sequential block, Tensor x)
     {
-        if (!ConvChannelPadding.Enabled) return block.forward(x);
+        if (!ConvChannelPadding.Active) return block.forward(x);
         foreach (var (_, module) in block.named_children()) x = RunModule(module, x);
         return x;
     }
@@ -151,14 +151,15 @@ public sealed class ConvNet : Module<Tensor, Tensor>
     {
         var block = Block(name);
         if (name.StartsWith("fc", StringComparison.Ordinal) && x.dim() > 2) x = x.flatten(1);
-        if (precision != Precision.Mixed) return block.forward(x);
+        if (precision != Precision.Mixed) return RunBlock(block, x);
         const ScalarType half = ScalarType.BFloat16;
         foreach (var (_, module) in block.named_children())
         {
             x = module switch
             {
-                Conv2d conv when convSpecs[name] is var c => nn.functional.conv2d(x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
-                    strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: c.Groups),
+                // through the numerics guard like float32: its padding and layout hold for bfloat16 where the doctor checked them
+                Conv2d conv when convSpecs[name] is var c => ConvChannelPadding.Conv2d(x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
+                    [c.Stride, c.Stride], [c.Padding, c.Padding], c.Groups),
                 Linear linear when MixedPrecisionLinear => nn.functional.linear(x.to_type(half), linear.weight!.to_type(half), linear.bias?.to_type(half)),
                 Linear linear => linear.forward(x.to_type(ScalarType.Float32)),
                 CrossMapNorm norm => norm.forward(x.to_type(ScalarType.Float32)),

@@ -69,7 +69,7 @@ public sealed class ResNet18 : Module<Tensor, Tensor>
         Conv1Pad = ZeroPad2d((Conv1Pads.Left, Conv1Pads.Right, Conv1Pads.Top, Conv1Pads.Bottom));
         Conv1 = Conv2d(3, 64, 7, stride: 2, padding: 0L, bias: false);
         Bn1 = BatchNorm2d(64, eps: eps);
-        stages.Add(("conv1", Sequential(("pad", Conv1Pad), ("conv", Conv1), ("bn", Bn1), ("relu", ReLU()))));
+        stages.Add(("conv1", new GuardedSequence("conv1", ("pad", Conv1Pad), ("conv", Conv1), ("bn", Bn1), ("relu", ReLU())))); // conv via the numerics guard
         Pool1 = new ResNet18MaxPool();
         stages.Add(("pool1", Pool1));
         var layers = new List<IReadOnlyList<ResNet18Block>>();

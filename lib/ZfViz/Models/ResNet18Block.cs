@@ -1,3 +1,4 @@
+using ZfViz.Runtime.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -61,9 +62,10 @@ public sealed class ResNet18Block : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = Pad1 is null ? x : Pad1.call(x);
-        h = functional.relu(Bn1.call(Conv1.call(h)));
-        h = Bn2.call(Conv2.call(h));
-        var shortcut = DownsampleConv is null ? x : DownsampleBn!.call(DownsampleConv.call(x));
+        // convolutions through the numerics guard (its channel padding and layout), as every ZFViz convolution
+        h = functional.relu(Bn1.call(ConvChannelPadding.Conv2d(Conv1, h)));
+        h = Bn2.call(ConvChannelPadding.Conv2d(Conv2, h));
+        var shortcut = DownsampleConv is null ? x : DownsampleBn!.call(ConvChannelPadding.Conv2d(DownsampleConv, x));
         return functional.relu(h.add(shortcut, HeldScalars.One)).MoveToOuterDisposeScope(); // h + shortcut makes a temporary Scalar
     }
 }

@@ -11,7 +11,7 @@ public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
     string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, bool ConvChannelPadding, string NumericsFile,
-    string? ConfigError = null)
+    string? ConfigError = null, string ConvLayout = ConvLayouts.DefaultName)
 {
     /// <summary>
     /// Collects the facts. libtorch failing to load is reported in <see cref="TorchError"/>; a setting the user got
@@ -62,7 +62,8 @@ public sealed record EnvironmentInfo(
             Version(typeof(torch).Assembly), TorchRuntime.Backend, deviceName, cuda, threads, profile,
             ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error,
             NumericsGuard.Status?.Verdict ?? "not applied (libtorch did not start)",
-            NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath, configError);
+            NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath, configError,
+            ConvLayouts.Name(NumericsGuard.Status?.Layout ?? ZfViz.Runtime.Numerics.ConvLayout.Default) ?? ConvLayouts.DefaultName);
     }
 
     static string Version(Assembly a) =>

@@ -8,9 +8,6 @@ namespace ZfViz.Runtime;
 /// </summary>
 public static class MixedPrecisionPolicy
 {
-    /// <summary>Set to 1 to declare bfloat16 verified until the numerics check is wired to <see cref="IsBf16Verified"/>.</summary>
-    public const string VerifiedVariable = "ZFVIZ_BF16_VERIFIED";
-
     /// <summary>The environment variable that overrides the profile's precision (float32 | mixed | auto).</summary>
     public const string PrecisionVariable = "ZFVIZ_PRECISION";
 
@@ -34,10 +31,11 @@ public static class MixedPrecisionPolicy
     };
 
     /// <summary>
-    /// Whether bfloat16 convolutions were checked against float64 on this machine. A placeholder until the numerics
-    /// check (issue 10) provides the verdict: true only when ZFVIZ_BF16_VERIFIED=1.
+    /// Whether bfloat16 convolutions were checked against float64 on this machine, under the setting in force: the
+    /// numerics guard's verdict (<c>zfviz doctor</c>). False where the guard was overridden from the environment or did
+    /// not run, since then nothing checked the kernels in use.
     /// </summary>
-    public static bool IsBf16Verified() => Environment.GetEnvironmentVariable(VerifiedVariable) == "1";
+    public static bool IsBf16Verified() => Numerics.NumericsGuard.Status?.BFloat16Verified ?? false;
 
     /// <summary>Whether this CPU has bfloat16 arithmetic in hardware (Linux: avx512_bf16 or amx_bf16 in /proc/cpuinfo).</summary>
     public static bool CpuSupportsBf16() => cpuSupportsBf16 ??= OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo")
@@ -80,7 +78,7 @@ public static class MixedPrecisionPolicy
         if (requested != Precision.Auto) return what;
         string why = !CpuSupportsBf16() ? "no bfloat16 in this CPU"
             : !IsaCapAllowsBf16(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")) ? "ONEDNN_MAX_CPU_ISA leaves oneDNN no bfloat16 kernels"
-            : !IsBf16Verified() ? $"bfloat16 not verified on this machine (${VerifiedVariable})"
+            : !IsBf16Verified() ? "bfloat16 not verified on this machine under the numerics setting in force (zfviz doctor)"
             : "bfloat16 in hardware and verified";
         return $"{what} (auto: {why})";
     }

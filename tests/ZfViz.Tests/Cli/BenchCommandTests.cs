@@ -4,7 +4,32 @@ namespace ZfViz.Tests.Cli;
 
 public class BenchCommandTests
 {
-    static readonly Dictionary<string, string> NotVerified = new() { ["ZFVIZ_BF16_VERIFIED"] = "0" };
+    /// <summary>A verdict (written to a temporary settings file) that caps oneDNN at SSE41, right on every CPU, with bfloat16 not verified.</summary>
+    static readonly Dictionary<string, string> NotVerified = WithVerdict(Runtime.NumericsTests.Verdict("SSE41"));
+
+    static Dictionary<string, string> WithVerdict(ZfViz.Runtime.Numerics.NumericsSettings verdict)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "zfviz-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "numerics.json");
+        verdict.Save(path);
+        return new() { [ZfViz.Runtime.Numerics.NumericsSettings.FileVariable] = path, [ZfViz.Runtime.Numerics.NumericsDoctor.IsaVariable] = "" };
+    }
+
+    [Fact]
+    public void AutoPrecisionFollowsTheNumericsVerdictsBfloat16Check()
+    {
+        // bfloat16 verified with oneDNN's bfloat16 kernels left in place (channels-last, no cap): auto is mixed where the
+        // CPU has bfloat16; verified but capped at SSE41 (no bfloat16 kernels): float32.
+        var verified = CliProcess.Run([.. Small, "--json"], WithVerdict(Runtime.NumericsTests.Verdict(null, channelsLast: true, bfloat16: true)));
+        Assert.Equal(0, verified.ExitCode);
+        using var v = JsonDocument.Parse(verified.Stdout);
+        Assert.Equal(ZfViz.Runtime.Numerics.Bf16Hardware.Supported ? "mixed" : "float32", v.RootElement.GetProperty("precision").GetString());
+        var capped = CliProcess.Run([.. Small, "--json"], WithVerdict(Runtime.NumericsTests.Verdict("SSE41", bfloat16: true)));
+        Assert.Equal(0, capped.ExitCode);
+        using var c = JsonDocument.Parse(capped.Stdout);
+        Assert.Equal("float32", c.RootElement.GetProperty("precision").GetString());
+    }
     static readonly string[] Small = ["bench", "--model", "zfnet-fmnist", "--batch-train", "2", "--batch-infer", "2", "--repetitions", "1", "--warmup", "0"];
 
     [Theory]

@@ -1,7 +1,8 @@
 namespace ZfViz.Runtime.Numerics;
 
 /// <summary>Worst relative errors against float64 of one <see cref="ConvCase"/> (infinity: NaN or Inf came out).</summary>
-public sealed record ConvCaseResult(string Case, double Forward, double InputGradient, double WeightGradient, double Transposed, bool Pass)
+public sealed record ConvCaseResult(string Case, double Forward, double InputGradient, double WeightGradient, double Transposed, bool Pass,
+    int Batch = 0)
 {
     public double Worst => new[] { Forward, InputGradient, WeightGradient, Transposed }.Max();
 

@@ -2,8 +2,9 @@ namespace ZfViz.Runtime.Numerics;
 
 /// <summary>
 /// Applies this machine's numerics verdict before libtorch loads: TorchRuntime.Initialize calls <see cref="Apply"/>
-/// first in every process and notebook kernel. ONEDNN_MAX_CPU_ISA or ZFVIZ_CONV_PADDING in the environment overrides
-/// the verdict (either one set: the other takes its default, no cap or no padding). Where there
+/// first in every process and notebook kernel. ONEDNN_MAX_CPU_ISA, ZFVIZ_CONV_PADDING or ZFVIZ_CONV_LAYOUT in the
+/// environment overrides the verdict (any one set: the others take their defaults, no cap, no padding, tensors' own
+/// layout). Where there
 /// is no verdict for this CPU and libtorch yet, it runs the check once (in child processes) and saves it.
 /// </summary>
 public static class NumericsGuard
@@ -22,10 +23,13 @@ public static class NumericsGuard
             "0" => false,
             var other => throw new UserInputException($"must be 1 (pad odd channel counts) or 0, not '{other}'.", "$" + ConvChannelPadding.Variable),
         };
-        if (isaSet is not null || padSet is not null)
+        var layoutText = Environment.GetEnvironmentVariable(ConvChannelPadding.LayoutVariable) is { Length: > 0 } l ? l : null;
+        var layoutSet = layoutText is null ? (ConvLayout?)null : ConvLayouts.Parse(layoutText, "$" + ConvChannelPadding.LayoutVariable);
+        if (isaSet is not null || padSet is not null || layoutSet is not null)
         {
             ConvChannelPadding.Enabled = padSet ?? false;
-            return Status = new NumericsStatus(NumericsState.Overridden, isaSet, ConvChannelPadding.Enabled, null, path);
+            ConvChannelPadding.Layout = layoutSet ?? ConvLayout.Default;
+            return Status = new NumericsStatus(NumericsState.Overridden, isaSet, ConvChannelPadding.Enabled, null, path, ConvChannelPadding.Layout);
         }
 
         var settings = NumericsSettings.Load(path);
@@ -48,6 +52,7 @@ public static class NumericsGuard
         if (!settings.Float32Verified) throw new UnsafeNumericsException(settings, path);
         if (settings.OnednnMaxCpuIsa is { } isa) NativeEnvironment.Set(NumericsDoctor.IsaVariable, isa);
         ConvChannelPadding.Enabled = settings.PadChannels;
+        ConvChannelPadding.Layout = settings.Layout;
         return Status = NumericsStatus.From(settings, path);
     }
 }

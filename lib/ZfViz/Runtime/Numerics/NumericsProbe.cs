@@ -33,8 +33,21 @@ public static class NumericsProbe
         new(3, 16, 5, 1, 2, 12), new(1, 96, 5, 1, 2, 12), new(64, 64, 3, 1, 1, 9), new(70, 70, 1, 1, 0, 9),
     ];
 
-    // Declared after OddCases: static fields initialise in text order.
-    public static IReadOnlyList<ConvCase> Cases { get; } = OddCases.Concat(PresetCases()).Distinct().ToList();
+    /// <summary>
+    /// ResNet-18's convolutions at 224 (Sec. 5's comparison network): the stem (padded beforehand, so unpadded here),
+    /// 3x3 convolutions of 64-512 maps, stride-2 ones (padded top/left beforehand) and the 1x1 stride-2 shortcuts,
+    /// which no other network has and which oneDNN runs on its own 1x1 kernels.
+    /// </summary>
+    static readonly ConvCase[] ResNetCases =
+    [
+        new(3, 64, 7, 2, 0, 229, Batch: 1), new(64, 64, 3, 1, 1, 56),
+        new(64, 128, 3, 2, 0, 57), new(128, 128, 3, 1, 1, 28), new(64, 128, 1, 2, 0, 56),
+        new(128, 256, 3, 2, 0, 29), new(256, 256, 3, 1, 1, 14), new(128, 256, 1, 2, 0, 28),
+        new(256, 512, 3, 2, 0, 15), new(512, 512, 3, 1, 1, 7), new(256, 512, 1, 2, 0, 14),
+    ];
+
+    // Declared after OddCases and ResNetCases: static fields initialise in text order.
+    public static IReadOnlyList<ConvCase> Cases { get; } = OddCases.Concat(PresetCases()).Concat(ResNetCases).Distinct().ToList();
 
     /// <summary>Every conv layer of every preset at its own input size: the kernels are not only wrong on odd counts
     /// (48->96 5x5/2 at 16x16, zfnet-cifar's conv2, is wrong here under the default kernels too).</summary>
@@ -57,24 +70,45 @@ public static class NumericsProbe
     }
 
 
-    const int Repeats = 2;
+    /// <summary>Fresh random draws per case and dtype in the doctor's probe.</summary>
+    public const int DefaultRepeats = 2;
+
+    /// <summary>
+    /// With a batch override, a case's batch is capped so that one of its convolutions stays under this many
+    /// multiply-adds (the float64 reference of a 224-pixel layer at batch 128 would take minutes).
+    /// </summary>
+    public const double MaxMultiplyAddsPerCall = 1e9;
 
     /// <param name="isa">The setting this process runs under, for the record (with "+pad16" where channels are padded).</param>
-    public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true)
+    /// <param name="repeats">Fresh random draws per case and dtype.</param>
+    /// <param name="batch">Every case's batch (capped by <see cref="MaxMultiplyAddsPerCall"/>); null: the cases' own.</param>
+    /// <param name="seed">The random draws' seed (a repeated investigation varies it).</param>
+    public static NumericsProbeResult Run(string isa, bool includeBFloat16 = true, bool timeStep = true, int repeats = DefaultRepeats,
+        int? batch = null, ulong seed = 20141112)
     {
         using var _ = torch.no_grad(); // gradients below are computed with autograd.grad inside enable_grad scopes
-        var generator = new Generator(20141112);
-        var float32 = Cases.Select(c => Check(c, ScalarType.Float32, generator)).ToList();
-        var bfloat16 = includeBFloat16 ? Cases.Select(c => Check(c, ScalarType.BFloat16, generator)).ToList() : null;
+        var generator = new Generator(seed);
+        var cases = batch is { } n ? Cases.Select(c => WithBatch(c, n)).ToList() : Cases;
+        var float32 = cases.Select(c => Check(c, ScalarType.Float32, generator, repeats)).ToList();
+        var bfloat16 = includeBFloat16 ? cases.Select(c => Check(c, ScalarType.BFloat16, generator, repeats)).ToList() : null;
         var stepMs = timeStep ? TimeTrainingStep() : (double?)null;
-        return new NumericsProbeResult(isa, ConvChannelPadding.Enabled, float32, bfloat16, stepMs, Bf16Hardware.Supported);
+        return new NumericsProbeResult(isa, ConvChannelPadding.Enabled, float32, bfloat16, stepMs, Bf16Hardware.Supported,
+            ConvChannelPadding.Layout == ConvLayout.ChannelsLast);
     }
 
-    /// <summary>Worst relative error of each quantity over <see cref="Repeats"/> fresh random draws.</summary>
-    static ConvCaseResult Check(ConvCase c, ScalarType type, Generator generator)
+    /// <summary>The case at batch <paramref name="batch"/>, or less where that would exceed <see cref="MaxMultiplyAddsPerCall"/>.</summary>
+    public static ConvCase WithBatch(ConvCase c, int batch)
+    {
+        long outSize = (c.Size + 2 * c.Padding - c.Kernel) / c.Stride + 1;
+        double perImage = (double)outSize * outSize * c.OutChannels * (c.InChannels / c.Groups) * c.Kernel * c.Kernel;
+        return c with { Batch = (int)Math.Max(1, Math.Min(batch, Math.Floor(MaxMultiplyAddsPerCall / perImage))) };
+    }
+
+    /// <summary>Worst relative error of each quantity over <paramref name="repeats"/> fresh random draws.</summary>
+    static ConvCaseResult Check(ConvCase c, ScalarType type, Generator generator, int repeats)
     {
         double fwd = 0, gin = 0, gw = 0, tr = 0;
-        for (var r = 0; r < Repeats; r++)
+        for (var r = 0; r < repeats; r++)
         {
             using var scope = torch.NewDisposeScope();
             var x = torch.randn([c.Batch, c.InChannels, c.Size, c.Size], ScalarType.Float64, generator: generator);
@@ -92,7 +126,7 @@ public static class NumericsProbe
         }
         var tolerance = type == ScalarType.Float32 ? Float32Tolerance : BFloat16Tolerance;
         var pass = new[] { fwd, gin, gw, tr }.All(e => e <= tolerance);
-        return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass);
+        return new ConvCaseResult(c.ToString(), fwd, gin, gw, tr, pass, c.Batch);
     }
 
     /// <summary>The reference is libtorch's plain float64 convolution; the kernel under test goes the way ZFViz's own do.</summary>
@@ -124,14 +158,15 @@ public static class NumericsProbe
     }
 
     /// <summary>
-    /// Milliseconds for forward + backward of a CIFAR-scale ZFNet conv stack (batch 16, float32): what a cap costs.
-    /// Median of three after one warm-up.
+    /// Milliseconds for forward + backward of a CIFAR-scale ZFNet conv stack (batch 16, float32): what a setting costs.
+    /// Run as training runs it: channels-last input (TrainingOptions.ChannelsLast), convolutions through
+    /// <see cref="ConvChannelPadding"/>. Median of three after one warm-up.
     /// </summary>
     static double TimeTrainingStep()
     {
         var generator = new Generator(7);
         using var scope = torch.NewDisposeScope();
-        var x = torch.randn([16, 3, 32, 32], generator: generator);
+        var x = ConvChannelPadding.ToChannelsLast(torch.randn([16, 3, 32, 32], generator: generator));
         (long Out, long In, int K, int Pad, bool Pool)[] layers =
             [(96, 3, 5, 2, true), (256, 96, 5, 2, true), (384, 256, 3, 1, false), (384, 384, 3, 1, false), (256, 384, 3, 1, true)];
         var weights = layers.Select(l => (torch.randn([l.Out, l.In, l.K, l.K], generator: generator) * 0.05f).requires_grad_(true)).ToList();
@@ -144,7 +179,7 @@ public static class NumericsProbe
             var h = x;
             for (var l = 0; l < layers.Length; l++)
             {
-                h = nn.functional.relu(nn.functional.conv2d(h, weights[l], padding: [layers[l].Pad]));
+                h = nn.functional.relu(ConvChannelPadding.Conv2d(h, weights[l], null, [1, 1], [layers[l].Pad, layers[l].Pad]));
                 if (layers[l].Pool) h = nn.functional.max_pool2d(h, 3, 2, 1);
             }
             var loss = h.square().mean();
