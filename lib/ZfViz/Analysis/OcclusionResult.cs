@@ -43,6 +43,51 @@ public sealed record OcclusionResult
     /// <summary>Centre of the square of grid cell (row, column) in pixel coordinates (a pixel's centre is at its index).</summary>
     public (double Y, double X) Centre(int row, int column) => (Tops[row] + (Size - 1) / 2.0, Lefts[column] + (Size - 1) / 2.0);
 
+    /// <summary>Centre of the square of a grid cell (e.g. <see cref="LowestCell"/>).</summary>
+    public (double Y, double X) Centre((int Row, int Column) cell) => Centre(cell.Row, cell.Column);
+
+    /// <summary>The grid cell whose square's centre is nearest the image's centre (the first in row-major order on ties).</summary>
+    public (int Row, int Column) CentreCell
+    {
+        get
+        {
+            (int Row, int Column) best = (0, 0);
+            double bestDistance = double.MaxValue;
+            for (int a = 0; a < GridHeight; a++)
+                for (int b = 0; b < GridWidth; b++)
+                {
+                    var (y, x) = Centre(a, b);
+                    double d = Math.Pow(y - (ImageHeight - 1) / 2.0, 2) + Math.Pow(x - (ImageWidth - 1) / 2.0, 2);
+                    if (d < bestDistance) (bestDistance, best) = (d, (a, b));
+                }
+            return best;
+        }
+    }
+
+    /// <summary>The grid cells whose square touches the image's border, in row-major order.</summary>
+    public IReadOnlyList<(int Row, int Column)> BorderCells
+    {
+        get
+        {
+            var border = new List<(int, int)>();
+            for (int a = 0; a < GridHeight; a++)
+                for (int b = 0; b < GridWidth; b++)
+                    if (Tops[a] == 0 || Lefts[b] == 0 || Tops[a] + Size == ImageHeight || Lefts[b] + Size == ImageWidth) border.Add((a, b));
+            return border;
+        }
+    }
+
+    /// <summary>The cell of a grid's smallest value (e.g. where the square hurts most), the first in row-major order on ties.</summary>
+    public static (int Row, int Column) LowestCell(float[,] grid)
+    {
+        if (grid.Length == 0) throw new ArgumentException("grid: empty.", nameof(grid));
+        (int Row, int Column) best = (0, 0);
+        for (int a = 0; a < grid.GetLength(0); a++)
+            for (int b = 0; b < grid.GetLength(1); b++)
+                if (grid[a, b] < grid[best.Row, best.Column]) best = (a, b);
+        return best;
+    }
+
     /// <summary>Number of positions along an image side: floor((side - size) / stride) + 1.</summary>
     public static int GridCount(int side, int size, int stride) => (side - size) / stride + 1;
 }
