@@ -63,28 +63,9 @@ public static partial class TopNineCommand
         var images = dataset.Sample(limit); // spread over the classes, as the preset path
         Console.Error.WriteLine($"top{k}: {ResNet18Cli.ModelName}, {images.Count} images of {data}, stages {string.Join(", ", stages)}");
         var top = ResNet18TopNine.Search(model, images, prep, stages, k);
-
-        var tmp = Directory.CreateDirectory(Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}")).FullName;
-        try
-        {
-            var index = new List<object>();
-            foreach (var stage in stages)
-            {
-                int channels = ResNet18.StageChannels[stage];
-                var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
-                var projected = ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep);
-                WriteSheet(tmp, stage, projected, ResNet18.InputSize, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
-                var rf = ResNet18ReceptiveField.Of(model, stage);
-                index.Add(SheetIndexEntry(stage, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
-                Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");
-            }
-            var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
-            PublishSheets(tmp, full, text, json, stages.Count);
-        }
-        finally
-        {
-            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-        }
-        return 0;
+        return WriteSheets(full, ResNet18Cli.ModelName, data, images.Count, k, stages, features, json, ResNet18.InputSize, dataset.ClassNames,
+            stage => ResNet18.StageChannels[stage],
+            (stage, maps) => ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep),
+            stage => { var rf = ResNet18ReceptiveField.Of(model, stage); return (rf.SizeY, rf.StrideY, rf.OffsetY); });
     }
 }
