@@ -66,7 +66,7 @@ public static class OcclusionCommand
             x = Npy.ReadFloat32Tensor(inputPath);
             ResNet18Cli.CheckInput(x, inputPath, single: true);
             CheckSize(size, x);
-            result = Occlusion.Map(ResNet18Cli.Model, x, size, stride, stage, feature, strongest: strongest);
+            result = Occlusion.Measure(ResNet18Cli.Model, x, size, stride, stage, feature, strongest: strongest);
             projection = Occlusion.Projection(ResNet18Cli.Model, x, result).flip(0); // BGR -> RGB like the shown image
             x = x.flip(1);
         }
@@ -85,7 +85,7 @@ public static class OcclusionCommand
             int maps = deconv.Layers[index].Channels;
             if (feature is { } f && (f < 0 || f >= maps)) throw new UserInputException($"--feature {f}: {layer} has feature maps 0..{maps - 1}.");
             if (targetClass is { } k && (k < 0 || k >= net.Config.Classes)) throw new UserInputException($"--class {k}: {net.Config.Name} has classes 0..{net.Config.Classes - 1}.");
-            result = Occlusion.Map(net, x, size, stride, layer, feature, targetClass, strongest: strongest);
+            result = Occlusion.Measure(net, x, size, stride, layer, feature, targetClass, strongest: strongest);
             projection = Occlusion.Projection(net, x, result);
         }
         using var _ = owned;
@@ -98,7 +98,7 @@ public static class OcclusionCommand
         {
             long[] grid = [result.GridHeight, result.GridWidth];
             Npy.Write(Path.Combine(tmp, "activation.npy"), result.Activation.Cast<float>().ToArray(), grid);
-            if (result.Probability is { } p && result.TopClass is { } top)
+            if (result.Classifier is { Probability: var p, TopClass: var top })
             {
                 Npy.Write(Path.Combine(tmp, "probability.npy"), p.Cast<float>().ToArray(), grid);
                 Npy.Write(Path.Combine(tmp, "top_class.npy"), top.Cast<int>().Select(k => (float)k).ToArray(), grid);
@@ -145,8 +145,8 @@ public static class OcclusionCommand
     {
         var text = string.Create(CultureInfo.InvariantCulture,
             $"layer {r.Layer} feature {r.Feature} (unoccluded total {r.BaseActivation:0.###}); grid {r.GridHeight}x{r.GridWidth} (square {r.Size}, stride {r.Stride})");
-        if (r.TargetClass is { } k)
-            text += string.Create(CultureInfo.InvariantCulture, $"; class {k} (unoccluded p={r.BaseProbability:0.####}, top class {r.BaseTopClass})");
+        if (r.Classifier is { } c)
+            text += string.Create(CultureInfo.InvariantCulture, $"; class {c.TargetClass} (unoccluded p={c.BaseProbability:0.####}, top class {c.BaseTopClass})");
         return text;
     }
 }

@@ -37,7 +37,6 @@ public static partial class TopNineCommand
         foreach (var l in (layerList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             if (!convNames.Contains(l)) throw new UserInputException($"{config.Name} has no layer '{l}'; its conv layers are {string.Join(", ", convNames)}.", "--layers");
         var full = OutputPath.CheckFolder(output, "--out", force: true, SheetFiles, weights);
-        var parent = Path.GetDirectoryName(full)!;
         if (weights is null && spec.IsPreset) CheckTrainedModel(config, trainIfMissing); // a config without --weights: LoadModel says what to do
         TorchRuntime.Initialize();
 
@@ -51,21 +50,37 @@ public static partial class TopNineCommand
         Console.Error.WriteLine($"top{k}: {config.Name}, {images.Count} images of {data}, layers {string.Join(", ", layers)}");
 
         var result = TopK.Search(deconv, images, model.Preprocess, layers, k);
+        return WriteSheets(full, config.Name, data, images.Count, k, layers, features, json, config.InputSize, dataset.ClassNames,
+            layer => deconv.Layers[deconv.IndexOf(layer)].Channels,
+            (layer, maps) => TopKProjection.Project(deconv, result, layer, maps, images, model.Preprocess),
+            layer => { var rf = deconv.ReceptiveField(deconv.IndexOf(layer)); return (rf.SizeY, rf.StrideY, rf.OffsetY); });
+    }
+
+    /// <summary>
+    /// The sheets of every layer (PNG, interactive HTML) and index.json, written to a temporary folder beside
+    /// <paramref name="full"/> and moved into place only when everything succeeded. <paramref name="features"/>: the
+    /// first maps of each layer (0: all).
+    /// </summary>
+    static int WriteSheets(string full, string modelName, string data, int images, int k, IReadOnlyList<string> layers, int features, bool json,
+        int imageSize, IReadOnlyList<string> classNames, Func<string, int> channelsOf, Func<string, IReadOnlyList<int>, IReadOnlyList<TopKFeature>> project,
+        Func<string, (int Size, int Stride, int Offset)> fieldOf)
+    {
+        var parent = Path.GetDirectoryName(full)!;
         var tmp = Directory.CreateDirectory(Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}")).FullName;
         try
         {
             var index = new List<object>();
             foreach (var layer in layers)
             {
-                int channels = deconv.Layers[deconv.IndexOf(layer)].Channels;
+                int channels = channelsOf(layer);
                 var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
-                var projected = TopKProjection.Project(deconv, result, layer, maps, images, model.Preprocess);
-                WriteSheet(tmp, layer, projected, config.InputSize, dataset.ClassNames, $"{config.Name} {layer}: top {k} of {images.Count} images of {data}");
-                var rf = deconv.ReceptiveField(deconv.IndexOf(layer));
-                index.Add(SheetIndexEntry(layer, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
+                var projected = project(layer, maps);
+                WriteSheet(tmp, layer, projected, imageSize, classNames, $"{modelName} {layer}: top {k} of {images} images of {data}");
+                var (size, stride, offset) = fieldOf(layer);
+                index.Add(SheetIndexEntry(layer, size, stride, offset, projected, classNames));
                 Console.Error.WriteLine($"  {layer}: {maps.Count} maps -> {layer}.png");
             }
-            var text = JsonSerializer.Serialize(new { model = config.Name, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
+            var text = JsonSerializer.Serialize(new { model = modelName, data, images, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
             PublishSheets(tmp, full, text, json, layers.Count);
         }
         finally

@@ -16,9 +16,9 @@ public static partial class TopNineCommand
     /// <summary>
     /// top9 --input for the ImageNet ResNet-18: the k strongest activations of one feature map of a stage over all
     /// images and positions of X [N,3,224,224] (the same contract as for the presets: strongest first, ties first in
-    /// (image, y, x) row-major order).
+    /// (image, y, x) row-major order; with <see cref="TopKRule.DistinctImages"/> one activation per image).
     /// </summary>
-    public static IReadOnlyList<ActivationPoint> RunResNetOnInput(string inputPath, string stage, int feature, int k)
+    public static IReadOnlyList<ActivationPoint> RunResNetOnInput(string inputPath, string stage, int feature, int k, TopKRule rule = TopKRule.AllPositions)
     {
         if (k < 1) throw new UserInputException($"--k must be at least 1; got {k}.");
         ResNet18Cli.CheckStageAndFeature(stage, feature);
@@ -26,28 +26,12 @@ public static partial class TopNineCommand
         using var scope = NewDisposeScope();
         var x = Npy.ReadFloat32Tensor(inputPath);
         ResNet18Cli.CheckInput(x, inputPath, single: false);
-        var model = ResNet18Cli.Model;
-        model.eval();
-        // One map per image, [N,h,w]: small even for many images, so the exact top-k runs on the whole of it.
-        var maps = new List<Tensor>();
-        using (no_grad())
-            for (long i = 0; i < x.shape[0]; i += 16)
-                maps.Add(model.ForwardTo(x[(int)i..(int)Math.Min(x.shape[0], i + 16)], stage)[.., feature].contiguous());
-        var all = cat(maps, 0);
-        long h = all.shape[1], w = all.shape[2];
-        return ExactTopK(all.flatten().data<float>().ToArray(), k)
-            .Select(t => new ActivationPoint(t.Index / (h * w), feature, (int)(t.Index % (h * w) / w), (int)(t.Index % w), t.Value)).ToList();
+        return TopK.Search(ModelProbe.Of(ResNet18Cli.Model, [stage]), InputBatches(x, 16), k, rule).For(stage, feature);
     }
 
-    /// <summary>The k largest values, ties first by index: everything at least the k-th largest value, sorted, cut to k.</summary>
-    static List<(long Index, float Value)> ExactTopK(float[] v, int k)
-    {
-        if (v.Length <= k) return v.Select((x, i) => ((long)i, x)).OrderByDescending(t => t.x).ThenBy(t => t.Item1).ToList();
-        var sorted = (float[])v.Clone();
-        Array.Sort(sorted);
-        float threshold = sorted[^k];
-        return v.Select((x, i) => ((long)i, x)).Where(t => t.x >= threshold).OrderByDescending(t => t.x).ThenBy(t => t.Item1).Take(k).ToList();
-    }
+    /// <summary>Consecutive slices of an input [N,...] (views: the caller's scope frees them).</summary>
+    static IEnumerable<Tensor> InputBatches(Tensor x, int batchSize) =>
+        Enumerable.Range(0, (int)((x.shape[0] + batchSize - 1) / batchSize)).Select(i => x[(i * batchSize)..(int)Math.Min(x.shape[0], (long)i * batchSize + batchSize)]);
 
     /// <summary>
     /// top9 --data for the ImageNet ResNet-18: photos of a data set (e.g. imagenet-samples:all) at 224x224 through the
@@ -79,28 +63,9 @@ public static partial class TopNineCommand
         var images = dataset.Sample(limit); // spread over the classes, as the preset path
         Console.Error.WriteLine($"top{k}: {ResNet18Cli.ModelName}, {images.Count} images of {data}, stages {string.Join(", ", stages)}");
         var top = ResNet18TopNine.Search(model, images, prep, stages, k);
-
-        var tmp = Directory.CreateDirectory(Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}")).FullName;
-        try
-        {
-            var index = new List<object>();
-            foreach (var stage in stages)
-            {
-                int channels = ResNet18.StageChannels[stage];
-                var maps = Enumerable.Range(0, features == 0 ? channels : Math.Min(features, channels)).ToList();
-                var projected = ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep);
-                WriteSheet(tmp, stage, projected, ResNet18.InputSize, dataset.ClassNames, $"{ResNet18Cli.ModelName} {stage}: top {k} of {images.Count} images of {data}");
-                var rf = ResNet18ReceptiveField.Of(model, stage);
-                index.Add(SheetIndexEntry(stage, rf.SizeY, rf.StrideY, rf.OffsetY, projected, dataset.ClassNames));
-                Console.Error.WriteLine($"  {stage}: {maps.Count} maps -> {stage}.png");
-            }
-            var text = JsonSerializer.Serialize(new { model = ResNet18Cli.ModelName, data, images = images.Count, k, layers = index }, new JsonSerializerOptions(JsonOptions) { WriteIndented = true });
-            PublishSheets(tmp, full, text, json, stages.Count);
-        }
-        finally
-        {
-            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-        }
-        return 0;
+        return WriteSheets(full, ResNet18Cli.ModelName, data, images.Count, k, stages, features, json, ResNet18.InputSize, dataset.ClassNames,
+            stage => ResNet18.StageChannels[stage],
+            (stage, maps) => ResNet18TopNine.Project(model, top[stage], stage, maps, images, prep),
+            stage => { var rf = ResNet18ReceptiveField.Of(model, stage); return (rf.SizeY, rf.StrideY, rf.OffsetY); });
     }
 }

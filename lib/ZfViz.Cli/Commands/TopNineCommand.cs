@@ -36,16 +36,18 @@ public static partial class TopNineCommand
         var features = new Option<int>("--features") { Description = "With --data: first N maps of each layer in the sheets", DefaultValueFactory = _ => 16 };
         var k = new Option<int>("--k") { Description = "How many activations to keep", DefaultValueFactory = _ => 9 };
         var json = new Option<bool>("--json") { Description = "Print the activations as JSON: [{\"image\":0,\"y\":3,\"x\":5,\"value\":1.23}, ...], strongest first" };
+        var distinct = new Option<bool>("--distinct-images") { Description = "With --input: the sheets' rule (Fig. 2): the k images whose strongest activation of the map is largest, one activation per image (default: the k strongest activations over all images and positions, where one image may hold several); --data sheets always use it" };
         var output = new Option<string?>("--out") { Description = "With --data: folder for the sheets (PNG) and index.json" };
         var limit = new Option<int?>("--images") { Description = "With --data: search a class-balanced subset of N images" };
         var trainIfMissing = new Option<bool>("--train-if-missing") { Description = "With --data and no --weights: train the profile's model first if it is not in the model store (can take long)" };
         var force = new Option<bool>("--force") { Description = "With --data: write into --out even if it is a non-empty folder without an earlier index.json" };
         var cmd = new Command("top9", "The strongest activations of feature maps over a data set, projected beside their image patches (Fig. 2)")
-            { model, weights, input, data, layer, layers, feature, features, k, json, output, limit, force, trainIfMissing };
+            { model, weights, input, data, layer, layers, feature, features, k, json, distinct, output, limit, force, trainIfMissing };
         cmd.SetAction(r =>
         {
             if ((r.GetValue(input) is null) == (r.GetValue(data) is null)) throw new UserInputException("Give exactly one of --input X.npy or --data NAME:SPLIT.");
             if (r.GetValue(k) < 1) throw new UserInputException($"--k must be at least 1; got {r.GetValue(k)}.");
+            var rule = r.GetValue(distinct) ? TopKRule.DistinctImages : TopKRule.AllPositions;
             if (r.GetValue(data) is not null)
             {
                 if (r.GetValue(output) is not { } dir) throw new UserInputException("--out DIR is required with --data.");
@@ -58,7 +60,7 @@ public static partial class TopNineCommand
                 {
                     if (r.GetValue(layer) is not { } rl) throw new UserInputException("--layer is required with --input.");
                     if (r.GetValue(feature) is not { } rf) throw new UserInputException("--feature is required with --input.");
-                    var rtop = RunResNetOnInput(resnetInput, rl, rf, r.GetValue(k));
+                    var rtop = RunResNetOnInput(resnetInput, rl, rf, r.GetValue(k), rule);
                     CheckValues(rtop);
                     if (r.GetValue(json)) Console.WriteLine(ToJson(rtop));
                     else foreach (var p in rtop) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
@@ -73,7 +75,7 @@ public static partial class TopNineCommand
                 if (r.GetValue(weights) is not { } w) throw new UserInputException($"is required with --input (for {spec}).", "--weights");
                 if (r.GetValue(layer) is not { } l) throw new UserInputException("--layer is required with --input.");
                 if (r.GetValue(feature) is not { } f) throw new UserInputException("--feature is required with --input.");
-                var top = RunOnInput(r.GetValue(model)!, w, inputPath, l, f, r.GetValue(k));
+                var top = RunOnInput(r.GetValue(model)!, w, inputPath, l, f, r.GetValue(k), rule);
                 CheckValues(top);
                 if (r.GetValue(json)) Console.WriteLine(ToJson(top));
                 else foreach (var p in top) Console.WriteLine($"image={p.Image} {ProjectCommand.Format(p)}");
@@ -88,14 +90,14 @@ public static partial class TopNineCommand
     /// <summary>The file every sheet folder holds (an existing folder with it is an earlier run's, replaced file by file).</summary>
     static readonly IReadOnlyList<string> SheetFiles = ["index.json"];
 
-    public static IReadOnlyList<ActivationPoint> RunOnInput(string preset, string weightsPath, string inputPath, string layerName, int feature, int k)
+    public static IReadOnlyList<ActivationPoint> RunOnInput(string preset, string weightsPath, string inputPath, string layerName, int feature, int k,
+        TopKRule rule = TopKRule.AllPositions)
     {
         Runtime.TorchRuntime.Initialize();
         using var scope = NewDisposeScope();
         var (net, x, deconv, layer) = PresetModel.Prepare(preset, weightsPath, inputPath, layerName, feature, single: false);
         using var _ = net;
-        var batches = Enumerable.Range(0, (int)((x.shape[0] + 127) / 128)).Select(i => x[(i * 128)..(int)Math.Min(x.shape[0], i * 128 + 128)]);
-        var result = TopK.Search(deconv, batches, [deconv.Layers[layer].Name], k);
+        var result = TopK.Search(deconv, InputBatches(x, 128), [deconv.Layers[layer].Name], k, rule);
         return result.For(deconv.Layers[layer].Name, feature);
     }
 

@@ -23,12 +23,12 @@ public static class Correspondence
 
     /// <summary>
     /// Measures Δ for each part in <paramref name="parts"/> and, if <see cref="CorrespondenceOptions.RandomDraws"/> &gt; 0,
-    /// for random squares (part "random", the same position in every image). <paramref name="features"/> maps a batch of
-    /// network inputs [N,C,H,W] to named feature tensors [N,...] (each flattened per image; the dictionary's order is the
-    /// layers' order); it is called once for the originals and once per draw, with all N images at a time.
+    /// for random squares (part "random", the same position in every image). The probe's layers are compared (each
+    /// flattened per image); it reads the originals once and every draw's occluded copies once, <paramref name="batchSize"/>
+    /// images at a time.
     /// </summary>
-    public static CorrespondenceResult Measure(Func<Tensor, IReadOnlyDictionary<string, Tensor>> features, Tensor images,
-        IReadOnlyList<OccludedPart> parts, CorrespondenceOptions? options = null, Action<string>? log = null)
+    public static CorrespondenceResult Measure(ModelProbe probe, Tensor images,
+        IReadOnlyList<OccludedPart> parts, CorrespondenceOptions? options = null, Action<string>? log = null, int batchSize = 32)
     {
         options ??= new CorrespondenceOptions();
         if (images.dim() != 4) throw new ArgumentException($"Expected images [N,C,H,W]; got [{string.Join(",", images.shape)}].", nameof(images));
@@ -54,9 +54,9 @@ public static class Correspondence
         if (parts.Select(p => p.Name).Distinct().Count() != parts.Count) throw new ArgumentException("Part names must be distinct.", nameof(parts));
 
         using var noGrad = no_grad();
-        var original = Run(features, images);
-        var layers = original.Keys.ToList();
-        if (layers.Count == 0) throw new ArgumentException("The feature function returned no layers.", nameof(features));
+        using var original = probe.ReadFlat(images, batchSize);
+        var layers = probe.Layers;
+        if (layers.Count == 0) throw new ArgumentException("probe: it reads no layers to compare.", nameof(probe));
         var tolerance = layers.ToDictionary(l => l, l =>
         {
             using var scope = NewDisposeScope();
@@ -78,12 +78,13 @@ public static class Correspondence
                 // Everything a draw makes (occluded copy, features, differences) is freed with the draw.
                 using var drawScope = NewDisposeScope();
                 using var occluded = Occlude(images, draw, size, options.Fill);
-                var changed = Run(features, occluded);
+                using var changed = probe.ReadFlat(occluded, batchSize);
                 forwardPasses += n;
                 foreach (var l in layers)
                 {
-                    if (!changed.TryGetValue(l, out var after) || !after.shape.SequenceEqual(original[l].shape))
-                        throw new InvalidOperationException($"The feature function's layer '{l}' changed shape or went missing between calls.");
+                    var after = changed[l];
+                    if (!after.shape.SequenceEqual(original[l].shape))
+                        throw new InvalidOperationException($"probe: layer '{l}' changed shape between calls.");
                     using var epsilon = original[l] - after;
                     using var signs = Signs(epsilon, tolerance[l]);
                     var matrix = PairwiseHamming(signs);
@@ -92,7 +93,6 @@ public static class Correspondence
                     using var nonzero = signs.ne(HeldScalars.Zero).to_type(ScalarType.Float64).mean();
                     changedFraction[l].Add(nonzero.ToDouble());
                 }
-                foreach (var t in changed.Values) t.Dispose();
             }
             var summary = new List<string>();
             foreach (var l in layers)
@@ -130,7 +130,6 @@ public static class Correspondence
             MeasureDraws(MixedPart, choices.Select(c => (IReadOnlyList<PixelPoint>)c.Select((p, i) => parts[p].Centres[i]).ToList()).ToList(), differentParts);
         }
         var lengths = layers.ToDictionary(l => l, l => original[l].shape[1]);
-        foreach (var t in original.Values) t.Dispose();
         var partNames = parts.Select(p => p.Name).Concat(options.RandomDraws > 0 ? [RandomPart] : []).Concat(options.MixedDraws > 0 ? [MixedPart] : []).ToList();
         return new CorrespondenceResult(partNames, layers, cells, centres, lengths, size, n, forwardPasses);
     }
@@ -138,21 +137,6 @@ public static class Correspondence
     /// <summary>The three annotated parts of dog faces, in Table 1's order (right eye, left eye, nose).</summary>
     public static IReadOnlyList<OccludedPart> PartsOf(IReadOnlyList<DogFace> faces) =>
         DogFace.PartNames.Select(p => new OccludedPart(p, faces.Select(f => f.Part(p)).ToList())).ToList();
-
-    /// <summary>Calls the feature function and keeps each layer as float32 [N, D] on the CPU, outside any dispose scope.</summary>
-    static Dictionary<string, Tensor> Run(Func<Tensor, IReadOnlyDictionary<string, Tensor>> features, Tensor batch)
-    {
-        using var scope = NewDisposeScope();
-        var outputs = features(batch);
-        var kept = new Dictionary<string, Tensor>();
-        foreach (var (name, t) in outputs)
-        {
-            if (t.shape[0] != batch.shape[0])
-                throw new InvalidOperationException($"The feature function's layer '{name}' has {t.shape[0]} rows for {batch.shape[0]} images.");
-            kept[name] = t.reshape(t.shape[0], -1).to_type(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope();
-        }
-        return kept;
-    }
 
     /// <summary>
     /// The pixels a square of side <paramref name="size"/> centred at <paramref name="centre"/> covers, clipped to the

@@ -3,12 +3,12 @@ using static TorchSharp.torch;
 namespace ZfViz.Analysis;
 
 /// <summary>
-/// What <see cref="Invariance.Measure(Func{Tensor, IReadOnlyDictionary{string, Tensor}}, Tensor, TransformKind, IReadOnlyList{double}, Tensor?, Tensor?, int)"/>
-/// found. Arrays are indexed [image][amount]; layer dictionaries by the feature function's names.
+/// What <see cref="Invariance.Measure"/>
+/// found. Arrays are indexed [image][amount]; layer dictionaries by the probe's layer names.
 /// </summary>
 /// <param name="Kind">The transformation.</param>
 /// <param name="Amounts">Its amounts (pixels, factor or degrees), in the order measured.</param>
-/// <param name="Layers">The compared feature vectors, in the feature function's order (without the logits).</param>
+/// <param name="Layers">The compared feature vectors, in the probe's order (without the logits).</param>
 /// <param name="Distance">Euclidean distance between the feature vectors of transformed and untransformed image.</param>
 /// <param name="NormalisedDistance">Distance divided by the untransformed vector's norm (NaN if that norm is 0).</param>
 /// <param name="TrueLabelProbability">Softmax probability of the true label (null: no logits or no labels).</param>

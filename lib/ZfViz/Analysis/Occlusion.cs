@@ -21,12 +21,16 @@ namespace ZfViz.Analysis;
 public static class Occlusion
 {
     /// <summary>
-    /// The general form: <paramref name="forward"/> maps an input batch [B,C,H,W] to the layer's activations
-    /// [B,maps,h,w] and, when the model has a classifier, logits [B,classes] (else null). It runs without gradients.
+    /// The general form: <paramref name="probe"/> reads the maps [B,maps,h,w] of <paramref name="layer"/> (default:
+    /// its first layer) of a batch of network input [B,C,H,W] and, when it has a classifier, the logits.
     /// </summary>
-    public static OcclusionResult Map(Func<Tensor, (Tensor Maps, Tensor? Logits)> forward, Tensor image, int size, int stride,
-        string layer, int? feature = null, int? targetClass = null, float fill = 0f, int batchSize = 32, MapStrength strongest = MapStrength.Total)
+    public static OcclusionResult Measure(ModelProbe probe, Tensor image, int size, int stride,
+        string? layer = null, int? feature = null, int? targetClass = null, float fill = 0f, int batchSize = 32, MapStrength strongest = MapStrength.Total)
     {
+        ArgumentNullException.ThrowIfNull(probe);
+        layer ??= probe.Layers.Count > 0 ? probe.Layers[0] : throw new ArgumentException("probe: it reads no layer.", nameof(probe));
+        if (!probe.Layers.Contains(layer))
+            throw new ArgumentException($"layer '{layer}': the probe reads {string.Join(", ", probe.Layers)}.", nameof(layer));
         if (image.dim() != 4 || image.shape[0] != 1)
             throw new ArgumentException($"image must be one network input [1,C,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
         int h = (int)image.shape[2], w = (int)image.shape[3];
@@ -35,11 +39,11 @@ public static class Occlusion
         if (stride < 1) throw new ArgumentException($"stride {stride}: must be at least 1.", nameof(stride));
         if (batchSize < 1) throw new ArgumentException($"batchSize {batchSize}: must be at least 1.", nameof(batchSize));
 
-        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (baseMaps, baseLogits) = forward(image);
-        if (baseMaps.dim() != 4 || baseMaps.shape[0] != 1)
-            throw new InvalidOperationException($"The forward function must return maps [B,C,h,w]; got [{string.Join(",", baseMaps.shape)}].");
+        var baseReading = probe.Read(image);
+        var (baseMaps, baseLogits) = (baseReading[layer], baseReading.Logits);
+        if (baseMaps.dim() != 4)
+            throw new InvalidOperationException($"The probe's layer '{layer}' must give maps [B,C,h,w]; got [{string.Join(",", baseMaps.shape)}].");
         var totals = baseMaps[0].sum([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
         var peaks = baseMaps[0].amax([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
         int map = feature ?? ArgMax(strongest == MapStrength.Peak ? peaks : totals);
@@ -80,7 +84,8 @@ public static class Occlusion
             var insideX = columns.unsqueeze(0).ge(cellLefts.unsqueeze(1)).logical_and(columns.unsqueeze(0).lt(cellLefts.unsqueeze(1).add(side, HeldScalars.One))); // [n,W]
             var square = insideY.view(n, 1, h, 1).logical_and(insideX.view(n, 1, 1, w)); // [n,1,H,W]
             var occluded = image.expand(n, -1, -1, -1).masked_fill(square, fillValue);
-            var (maps, logits) = forward(occluded);
+            var reading = probe.Read(occluded);
+            var (maps, logits) = (reading[layer], reading.Logits);
             var sums = maps[.., map].sum([1, 2]).to(CPU).to_type(ScalarType.Float32).data<float>().ToArray();
             for (int i = 0; i < n; i++) activation[(start + i) / gw, (start + i) % gw] = sums[i];
             if (logits is null || probability is null) continue;
@@ -97,14 +102,19 @@ public static class Occlusion
                 topClass![r, c] = (int)bestK[i];
             }
         }
-        return new OcclusionResult(h, w, size, stride, fill, tops, lefts, layer, map, totals, peaks, activation, target, baseProbs, probability, topClass, topProbability);
+        return new OcclusionResult
+        {
+            ImageHeight = h, ImageWidth = w, Size = size, Stride = stride, Fill = fill, Tops = tops, Lefts = lefts,
+            Layer = layer, Feature = map, MapTotals = totals, MapPeaks = peaks, Activation = activation,
+            Classifier = baseProbs is null ? null : new OcclusionClassifier(target!.Value, baseProbs, probability!, topClass!, topProbability!),
+        };
     }
 
     /// <summary>
     /// Occlusion of a preset network (Models.ConvNet): the map is one of <paramref name="layer"/>'s ReLU outputs
     /// (default: the top convolutional layer, the paper's layer 5), the classifier is fc8.
     /// </summary>
-    public static OcclusionResult Map(ConvNet net, Tensor image, int size, int stride, string? layer = null, int? feature = null,
+    public static OcclusionResult Measure(ConvNet net, Tensor image, int size, int stride, string? layer = null, int? feature = null,
         int? targetClass = null, float fill = 0f, int? batchSize = null, MapStrength strongest = MapStrength.Total)
     {
         var convs = net.ConvStages.Select(s => s.Name).ToList();
@@ -114,47 +124,26 @@ public static class Occlusion
         var c = net.Config;
         if (image.dim() != 4 || image.shape[0] != 1 || image.shape[1] != c.InputChannels || image.shape[2] != c.InputSize || image.shape[3] != c.InputSize)
             throw new ArgumentException($"image: {c.Name} expects one input [1,{c.InputChannels},{c.InputSize},{c.InputSize}]; got [{string.Join(",", image.shape)}].", nameof(image));
-        bool wasTraining = net.training;
-        net.eval();
-        try
-        {
-            var device = net.parameters().First().device;
-            using var x = image.to(device);
-            return Map(batch =>
-            {
-                var outputs = net.ForwardLayers(batch);
-                return (outputs[$"{layer}.relu"], outputs["fc8"]);
-            }, x, size, stride, layer, feature, targetClass, fill, batchSize ?? DefaultBatch(c), strongest);
-        }
-        finally
-        {
-            if (wasTraining) net.train();
-        }
+        // Built on the network's device: the occluded copies are made there.
+        using var x = image.to(net.parameters().First().device);
+        var probe = ModelProbe.Of(net, [$"{layer}.relu"]);
+        return Measure(probe, x, size, stride, $"{layer}.relu", feature, targetClass, fill, batchSize ?? DefaultBatch(c), strongest) with { Layer = layer };
     }
 
     /// <summary>
     /// Occlusion of the ImageNet ResNet-18 (no classifier in the ONNX export: the activation part only). The map is
     /// a channel of <paramref name="stage"/>'s output (conv1, pool1, layer1 .. layer4; default layer4, after its ReLU).
     /// </summary>
-    public static OcclusionResult Map(ResNet18 model, Tensor image, int size, int stride, string stage = "layer4", int? feature = null,
+    public static OcclusionResult Measure(ResNet18 model, Tensor image, int size, int stride, string stage = "layer4", int? feature = null,
         float fill = 0f, int batchSize = 16, MapStrength strongest = MapStrength.Total)
     {
         if (!ResNet18.StageNames.Contains(stage) || stage == "avgpool")
             throw new ArgumentException($"stage '{stage}': choose one of {string.Join(", ", ResNet18.StageNames.Where(s => s != "avgpool"))}.", nameof(stage));
         if (image.dim() != 4 || image.shape[0] != 1 || image.shape[1] != 3)
             throw new ArgumentException($"image must be one network input [1,3,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            var weight = model.Conv1.weight!;
-            using var x = image.to(weight.dtype).to(weight.device);
-            return Map(batch => (model.ForwardTo(batch, stage), null), x, size, stride, stage, feature, null, fill, batchSize, strongest);
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        var weight = model.Conv1.weight!;
+        using var x = image.to(weight.dtype).to(weight.device);
+        return Measure(ModelProbe.Of(model, [stage]), x, size, stride, stage, feature, null, fill, batchSize, strongest);
     }
 
     /// <summary>Panel (c): the deconvnet projection [C,H,W] (CPU) of the strongest activation of the result's map on the unoccluded image.</summary>

@@ -8,7 +8,8 @@ using ZfViz.Runtime;
 namespace ZfViz.Analysis;
 
 /// <summary>
-/// Fig. 2 for the ImageNet <see cref="ResNet18"/>: the top-k search of its stages (<see cref="ResNet18TopK"/>),
+/// Fig. 2 for the ImageNet <see cref="ResNet18"/>: the top-k search of its stages (<see cref="TopK"/> through a <see cref="ModelProbe"/>, the sheets' rule
+/// <see cref="TopKRule.DistinctImages"/>),
 /// batched deconvnet projections (<see cref="ResNet18Deconv.ProjectMany"/>) and the receptive-field patches
 /// (<see cref="ResNet18ReceptiveField"/>), as the <see cref="TopKFeature"/> records that
 /// <see cref="Viz.TopNineSheet.Render"/> draws. Activation = a stage's output: for conv1 and layer1..layer4 after
@@ -32,10 +33,16 @@ public static class ResNet18TopNine
         }
     }
 
-    /// <summary>Searches several stages of a data set in one pass: per stage, per feature map its k strongest activations (one per image).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<ResNet18Activation>>> Search(ResNet18 model, ImageDataset data,
-        ResNet18Preprocessing prep, IReadOnlyList<string> stages, int k = 9, int batchSize = 16) =>
-        ResNet18TopK.Search(model, Batches(data, prep, batchSize), stages, k);
+    /// <summary>
+    /// Searches several stages of a data set in one pass (one forward per batch): per stage, per feature map its k
+    /// strongest activations, one per image (<see cref="TopKRule.DistinctImages"/>); result[stage][feature].
+    /// </summary>
+    public static TopKResult Search(ResNet18 model, ImageDataset data, ResNet18Preprocessing prep, IReadOnlyList<string> stages, int k = 9, int batchSize = 16)
+    {
+        foreach (var stage in stages)
+            if (stage == "avgpool") throw new ArgumentException("avgpool has no positions; search a spatial stage (conv1 .. layer4).");
+        return TopK.Search(ModelProbe.Of(model, stages.Distinct().ToList()), Batches(data, prep, batchSize), k);
+    }
 
     /// <summary>Network input (BGR minus the mean image) [N,3,H,W] back to RGB in 0..1 for display (224x224 inputs).</summary>
     public static Tensor ToDisplay(Tensor input, ResNet18Preprocessing prep)
@@ -52,7 +59,7 @@ public static class ResNet18TopNine
     /// <paramref name="display"/> the same images as RGB in 0..1 (null: undo the preprocessing with
     /// <see cref="ToDisplay"/>, which needs <paramref name="prep"/>); <paramref name="labels"/> their classes (or null).
     /// </summary>
-    public static IReadOnlyList<TopKFeature> Project(ResNet18 model, IReadOnlyList<IReadOnlyList<ResNet18Activation>> top, string stage,
+    public static IReadOnlyList<TopKFeature> Project(ResNet18 model, IReadOnlyList<IReadOnlyList<ActivationPoint>> top, string stage,
         IReadOnlyList<int>? features, Func<long[], Tensor> networkInput, Func<long[], Tensor>? display = null, ResNet18Preprocessing? prep = null,
         Func<long[], long[]>? labels = null, int batchSize = 16)
     {
@@ -68,7 +75,7 @@ public static class ResNet18TopNine
         var input = networkInput(images).to_type(ScalarType.Float32).cpu();
         var shown = (display?.Invoke(images) ?? ToDisplay(input, prep!)).to(CPU).to_type(ScalarType.Float32);
         var classes = labels?.Invoke(images);
-        var projections = ResNet18Deconv.ProjectMany(model, input, stage, acts.Select(a => a.ToSelection(local[a.Image])).ToList(), batchSize);
+        var projections = ResNet18Deconv.ProjectMany(model, input, stage, acts.Select(a => new ResNet18Selection(local[a.Image], a.Feature, (a.Y, a.X))).ToList(), batchSize);
         int height = (int)input.shape[2], width = (int)input.shape[3];
         var cells = new List<TopKCell>(acts.Count);
         for (int i = 0; i < acts.Count; i++)
@@ -85,7 +92,7 @@ public static class ResNet18TopNine
             projection[.., inside.Top..inside.Bottom, inside.Left..inside.Right] =
                 projections[i].Image.to_type(ScalarType.Float32).flip(0)[.., clip.Top..clip.Bottom, clip.Left..clip.Right];
             projections[i].Image.Dispose();
-            cells.Add(new TopKCell(new ActivationPoint(a.Image, a.Feature, a.Y, a.X, a.Value), projection.MoveToOuterDisposeScope(),
+            cells.Add(new TopKCell(a, projection.MoveToOuterDisposeScope(),
                 patch.MoveToOuterDisposeScope(), window, inside, window.IsClippedIn(height, width), classes?[img] ?? -1));
         }
         var byFeature = cells.GroupBy(c => c.Point.Feature).ToDictionary(g => g.Key, g => g.ToList());
@@ -93,7 +100,7 @@ public static class ResNet18TopNine
     }
 
     /// <summary>Project for a data set of RGB uint8 photos [N,3,224,224]: input via <paramref name="prep"/>, display = photos / 255, labels from the data set.</summary>
-    public static IReadOnlyList<TopKFeature> Project(ResNet18 model, IReadOnlyList<IReadOnlyList<ResNet18Activation>> top, string stage,
+    public static IReadOnlyList<TopKFeature> Project(ResNet18 model, IReadOnlyList<IReadOnlyList<ActivationPoint>> top, string stage,
         IReadOnlyList<int>? features, ImageDataset data, ResNet18Preprocessing prep, int batchSize = 16)
     {
         Tensor Select(long[] idx) { using var i = tensor(idx); return data.Images.index_select(0, i); }

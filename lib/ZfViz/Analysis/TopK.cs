@@ -6,42 +6,51 @@ using static TorchSharp.torch;
 namespace ZfViz.Analysis;
 
 /// <summary>
-/// Streams a data set through the network once and keeps, for every feature map of the chosen layers, the k
-/// strongest activations (image, position, value); activations are never held beyond one batch.
-/// Activation = the layer's ReLU output (before pooling). "Strongest" = largest value; ties are broken by the first
-/// in row-major order of (image, y, x). (Activation values themselves can differ in the last bit between batch sizes
+/// The one top-k search (Fig. 2's selection): streams batches through the network once and keeps, for every feature
+/// map of the chosen layers, the k strongest activations (image, position, value) under a <see cref="TopKRule"/>;
+/// activations are never held beyond one batch. The sheets use <see cref="TopKRule.DistinctImages"/> (nine different
+/// images per map, as the paper's Fig. 2); <c>zfviz top9 --input</c> prints <see cref="TopKRule.AllPositions"/>.
+/// "Strongest" = largest value; ties are broken by the first in row-major order of (image, y, x). Images are
+/// numbered from 0 across the batches. (Activation values themselves can differ in the last bit between batch sizes
 /// or devices, as convolution algorithms do.)
 /// </summary>
 public static class TopK
 {
-    /// <summary>Searches batches of network input ([B,C,H,W] float, already preprocessed), numbered consecutively from image 0.</summary>
-    public static TopKResult Search(Deconvnet net, IEnumerable<Tensor> batches, IReadOnlyList<string> layers, int k = 9)
+    /// <summary>
+    /// Searches the maps of every layer the probe reads (each [B,C,h,w]), e.g. a <see cref="Models.ResNet18"/>'s stages;
+    /// the batches are what the probe reads.
+    /// </summary>
+    public static TopKResult Search(ModelProbe probe, IEnumerable<Tensor> batches, int k = 9, TopKRule rule = TopKRule.DistinctImages)
     {
-        if (k < 1) throw new ArgumentException($"k must be at least 1; got {k}.");
+        ArgumentNullException.ThrowIfNull(probe);
+        if (probe.Layers.Count == 0) throw new ArgumentException("probe: it reads no layer to search.", nameof(probe));
+        return Stream(probe.Layers, null, batches, batch =>
+        {
+            var reading = probe.Read(batch);
+            return probe.Layers.Select(l => reading[l]).ToList();
+        }, k, rule);
+    }
+
+    /// <summary>
+    /// Searches layers of a deconvnet (activation = a conv layer's ReLU output, before pooling: what the deconvnet
+    /// projects) on batches of network input ([B,C,H,W] float, already preprocessed).
+    /// </summary>
+    public static TopKResult Search(Deconvnet net, IEnumerable<Tensor> batches, IReadOnlyList<string> layers, int k = 9, TopKRule rule = TopKRule.DistinctImages)
+    {
         if (layers.Count == 0) throw new ArgumentException("Choose at least one layer to search.");
         var indices = layers.Select(net.IndexOf).ToArray();
         int last = indices.Max();
-        var best = indices.Select(l => Enumerable.Range(0, net.Layers[l].Channels).Select(_ => new List<ActivationPoint>()).ToArray()).ToArray();
-        long seen = 0;
-        // The scope opens before MoveNext, so tensors the batch source creates are freed with the batch.
-        using var e = batches.GetEnumerator();
-        while (true)
+        return Stream(indices.Select(i => net.Layers[i].Name).ToList(), indices.Select(i => net.Layers[i].Channels).ToList(), batches, batch =>
         {
-            using var scope = NewDisposeScope();
-            if (!e.MoveNext()) break;
-            var batch = e.Current;
-            using var trace = net.Forward(batch, last, record: false);
-            for (int i = 0; i < indices.Length; i++)
-                Accumulate(trace.Activations[indices[i]], seen, k, best[i]);
-            seen += batch.shape[0];
-        }
-        return new TopKResult(k, indices.Select(i => net.Layers[i].Name).ToList(), indices,
-            best.Select(l => (IReadOnlyList<IReadOnlyList<ActivationPoint>>)l.Select(f => (IReadOnlyList<ActivationPoint>)f).ToList()).ToList(), seen);
+            var trace = net.Forward(batch, last, record: false); // its tensors belong to the batch's scope
+            return indices.Select(i => trace.Activations[i]).ToList();
+        }, k, rule);
     }
 
     /// <summary>Searches a data set: uint8 images are turned into network input by <paramref name="preprocess"/>, batch by batch.</summary>
-    public static TopKResult Search(Deconvnet net, ImageDataset data, Func<Tensor, Tensor> preprocess, IReadOnlyList<string> layers, int k = 9, int batchSize = 128) =>
-        Search(net, Batches(data, preprocess, batchSize), layers, k);
+    public static TopKResult Search(Deconvnet net, ImageDataset data, Func<Tensor, Tensor> preprocess, IReadOnlyList<string> layers, int k = 9, int batchSize = 128,
+        TopKRule rule = TopKRule.DistinctImages) =>
+        Search(net, Batches(data, preprocess, batchSize), layers, k, rule);
 
     /// <summary>The data set in network-input batches (each disposed by the consumer's scope).</summary>
     public static IEnumerable<Tensor> Batches(ImageDataset data, Func<Tensor, Tensor> preprocess, int batchSize)
@@ -50,6 +59,41 @@ public static class TopK
         for (int i = 0; i < data.Count; i += batchSize)
             yield return preprocess(data.Images[i..Math.Min(data.Count, i + batchSize)]);
     }
+
+    /// <summary>
+    /// The loop: one batch at a time (every tensor the batch source and <paramref name="activations"/> make is freed
+    /// with the batch), each layer's maps [B,C,h,w] merged into the running per-map lists.
+    /// </summary>
+    static TopKResult Stream(IReadOnlyList<string> names, IReadOnlyList<int>? channels, IEnumerable<Tensor> batches,
+        Func<Tensor, IReadOnlyList<Tensor>> activations, int k, TopKRule rule)
+    {
+        if (k < 1) throw new ArgumentException($"k must be at least 1; got {k}.");
+        if (!Enum.IsDefined(rule)) throw new ArgumentException($"rule: unknown {rule}.", nameof(rule));
+        var best = names.Select((_, i) => channels is null ? null : NewLists(channels[i])).ToArray();
+        long seen = 0;
+        // The scope opens before MoveNext, so tensors the batch source creates are freed with the batch.
+        using var e = batches.GetEnumerator();
+        while (true)
+        {
+            using var scope = NewDisposeScope();
+            if (!e.MoveNext()) break;
+            var batch = e.Current;
+            var maps = activations(batch);
+            for (int i = 0; i < names.Count; i++)
+            {
+                var act = maps[i];
+                if (act.dim() != 4) throw new ArgumentException($"{names[i]}: top-k needs maps [B,C,h,w]; got [{string.Join(",", act.shape)}].");
+                best[i] ??= NewLists((int)act.shape[1]);
+                if (rule == TopKRule.DistinctImages) AccumulateDistinct(act, seen, k, best[i]!);
+                else Accumulate(act, seen, k, best[i]!);
+            }
+            seen += batch.shape[0];
+        }
+        return new TopKResult(k, rule, names,
+            best.Select(l => (IReadOnlyList<IReadOnlyList<ActivationPoint>>)(l ?? []).Select(f => (IReadOnlyList<ActivationPoint>)f).ToList()).ToList(), seen);
+    }
+
+    static List<ActivationPoint>[] NewLists(int channels) => Enumerable.Range(0, channels).Select(_ => new List<ActivationPoint>()).ToArray();
 
     /// <summary>Orders activations strongest first, then by (image, y, x).</summary>
     public static readonly Comparison<ActivationPoint> Order = (a, b) =>
@@ -63,7 +107,7 @@ public static class TopK
     };
 
     /// <summary>
-    /// Merges one batch's activations [B,C,H,W] (images numbered from <paramref name="imageBase"/>) into the running
+    /// <see cref="TopKRule.AllPositions"/>: merges one batch's activations [B,C,H,W] (images numbered from <paramref name="imageBase"/>) into the running
     /// top-k lists. Per map, only the k images with the largest maximum can hold the batch's k strongest
     /// activations (when the k-th and (k+1)-th image maxima differ), so one max-reduction picks them and the exact
     /// search runs on those k images alone; maps whose k-th and (k+1)-th image maxima tie (e.g. dead maps, all
@@ -108,13 +152,38 @@ public static class TopK
                 candidates[whole[r]] = found[r].Select(e => (e.Index / hw, e.Index % hw, e.Value)).ToList();
         }
         for (int f = 0; f < c; f++)
+            Merge(best[f], candidates[f].Select(t => new ActivationPoint(imageBase + t.Image, f, (int)(t.Position / w), (int)(t.Position % w), t.Value)), k);
+    }
+
+    /// <summary>
+    /// <see cref="TopKRule.DistinctImages"/>: merges one batch's activations [B,C,h,w] (images numbered from
+    /// <paramref name="imageBase"/>): per map, each image's first maximum, then the k images with the largest ones.
+    /// </summary>
+    static void AccumulateDistinct(Tensor act, long imageBase, int k, List<ActivationPoint>[] best)
+    {
+        using var scope = NewDisposeScope();
+        long c = act.shape[1], w = act.shape[3];
+        var flat = act.flatten(2);                                // [B,C,h*w]
+        var peaks = flat.amax(2);                                 // [B,C]
+        var where = flat.argmax(2).cpu().data<long>().ToArray();  // torch's argmax: the first maximum
+        var found = Exact(peaks.t().contiguous(), k);             // per map, the k images, ties to the earlier
+        for (int f = 0; f < c; f++)
         {
-            var list = best[f];
-            foreach (var (img, position, value) in candidates[f])
-                list.Add(new ActivationPoint(imageBase + img, f, (int)(position / w), (int)(position % w), value));
-            list.Sort(Order);
-            if (list.Count > k) list.RemoveRange(k, list.Count - k);
+            var points = found[f].Select(e =>
+            {
+                long p = where[e.Index * c + f];
+                return new ActivationPoint(imageBase + e.Index, f, (int)(p / w), (int)(p % w), e.Value);
+            });
+            Merge(best[f], points, k);
         }
+    }
+
+    /// <summary>Adds a batch's candidates to a running list and keeps its k strongest in <see cref="Order"/>.</summary>
+    static void Merge(List<ActivationPoint> list, IEnumerable<ActivationPoint> candidates, int k)
+    {
+        list.AddRange(candidates);
+        list.Sort(Order);
+        if (list.Count > k) list.RemoveRange(k, list.Count - k);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace ZfViz.Deconv;
 /// <param name="Naive">Per activation its own forward pass and an unwindowed reverse pass (what a loop over
 /// <c>zfviz project</c> does), measured on the first <paramref name="NaiveCount"/> activations and scaled.</param>
 /// <param name="Flops">Floating-point operations of the batched call's transposed convolutions (see
-/// <see cref="Deconvnet.ProjectionFlops"/>).</param>
+/// <see cref="ProjectionPlanner.ProjectionFlops"/>).</param>
 public sealed record ProjectionTiming(string Layer, int Count, double Batched, double OneAtATime, double WholeMaps, double Naive, int NaiveCount, double Flops)
 {
     /// <summary>Speed the batched call's convolutions reached, in GFLOP/s.</summary>
@@ -106,7 +106,7 @@ public static class DeconvBenchmark
                     }
                 }) * localPoints.Count / naiveCount);
             }
-            double flops = net.ProjectionFlops(trace, layer, localPoints[0]) * localPoints.Count;
+            double flops = net.Planner.ProjectionFlops(trace, layer, localPoints[0]) * localPoints.Count;
             timings.Add(new ProjectionTiming(name, localPoints.Count, batched, single, whole, naive, naiveCount, flops));
         }
         all.Dispose();

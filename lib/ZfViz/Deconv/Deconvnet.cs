@@ -11,22 +11,21 @@ namespace ZfViz.Deconv;
 /// from a chosen activation (its value kept, every other activation of the layer zero): unpool at the switches
 /// (overlapping windows that share an argmax add), ReLU of the reconstructed signal, transposed convolution with
 /// the layer's own filters (no bias); contrast normalisation is not inverted (identity), as in the paper.
-/// The way down runs on receptive-field windows and batches any number of selections.
+/// The way down runs on receptive-field windows and batches any number of selections; how many go in one pass, and
+/// what a pass costs, is the <see cref="Planner"/>'s business. <see cref="AutogradDeconvnet"/> is the same
+/// computation in a few readable lines.
 /// </summary>
 public sealed class Deconvnet
 {
-    /// <summary>
-    /// Largest number of elements of one intermediate tensor on the way down; bigger batches are chunked. Measured
-    /// (bench-deconv, CPU): 2M elements (8 MB of float32) is several times faster than 16M, whose tensors spill the
-    /// caches on every pass of the index arithmetic; much smaller chunks pay per-call overhead again.
-    /// </summary>
-    public long ChunkElements { get; set; } = 2L << 20;
-
     public Deconvnet(IReadOnlyList<DeconvLayer> layers)
     {
         if (layers.Count == 0) throw new ArgumentException("A deconvnet needs at least one convolutional layer.");
         Layers = layers;
+        Planner = new ProjectionPlanner(this);
     }
+
+    /// <summary>Chunk sizes of the batched way down and the FLOP count the benchmark reads.</summary>
+    public ProjectionPlanner Planner { get; }
 
     public IReadOnlyList<DeconvLayer> Layers { get; }
     public int InputChannels => Layers[0].Conv.InChannels;
@@ -128,7 +127,8 @@ public sealed class Deconvnet
     /// <summary>The steps the way down runs from layer <paramref name="layer"/>'s activation, in order, with their (layer, step) index.</summary>
     IEnumerable<DeconvStep> StepsDown(int layer) => StepIndicesDown(layer).Select(p => Layers[p.Layer].Steps[p.Step]);
 
-    IEnumerable<(int Layer, int Step)> StepIndicesDown(int layer)
+    /// <summary>(layer, step) indices of the way down from layer <paramref name="layer"/>'s activation, in order.</summary>
+    internal IEnumerable<(int Layer, int Step)> StepIndicesDown(int layer)
     {
         for (int l = layer; l >= 0; l--)
             for (int i = l == layer ? Layers[l].TapIndex : Layers[l].Steps.Count - 1; i >= 0; i--)
@@ -136,8 +136,8 @@ public sealed class Deconvnet
     }
 
     /// <summary>
-    /// Projects single activations of one layer to pixel space, all in batched passes (chunked by
-    /// <see cref="ChunkElements"/>). Each keeps the given value, with every other activation of the layer zero.
+    /// Projects single activations of one layer to pixel space, all in batched passes (chunked by the
+    /// <see cref="Planner"/>). Each keeps the given value, with every other activation of the layer zero.
     /// Image indices refer to the batch of <paramref name="trace"/>, which must have been recorded.
     /// </summary>
     public ProjectionBatch Project(ForwardTrace trace, int layer, IReadOnlyList<ActivationPoint> points)
@@ -151,7 +151,7 @@ public sealed class Deconvnet
             if (p.Feature < 0 || p.Feature >= c) throw new ArgumentOutOfRangeException(nameof(points), $"Feature {p.Feature} is not in 0..{c - 1} for {Layers[layer].Name}.");
             if (p.Y < 0 || p.Y >= h || p.X < 0 || p.X >= w) throw new ArgumentOutOfRangeException(nameof(points), $"Position ({p.Y},{p.X}) is outside the {h}x{w} map of {Layers[layer].Name}.");
         }
-        int chunk = ChunkSize(trace, layer, c, 1, 1);
+        int chunk = Planner.ChunkSize(trace, layer, c, 1, 1);
         var parts = new List<ProjectionBatch>();
         for (int start = 0; start < points.Count; start += chunk)
         {
@@ -196,7 +196,7 @@ public sealed class Deconvnet
             if (image < 0 || image >= trace.BatchSize) throw new ArgumentOutOfRangeException(nameof(maps), $"Image {image} is not in the traced batch of {trace.BatchSize}.");
             if (feature < 0 || feature >= c) throw new ArgumentOutOfRangeException(nameof(maps), $"Feature {feature} is not in 0..{c - 1} for {Layers[layer].Name}.");
         }
-        int chunk = ChunkSize(trace, layer, c, h, w);
+        int chunk = Planner.ChunkSize(trace, layer, c, h, w);
         var parts = new List<ProjectionBatch>();
         for (int start = 0; start < maps.Count; start += chunk)
         {
@@ -283,28 +283,12 @@ public sealed class Deconvnet
     }
 
     /// <summary>
-    /// Floating-point operations of the transposed convolutions that projecting one activation of
-    /// <paramref name="layer"/> runs on its windows (2 per multiply-add; the elementwise steps are not counted). Every
-    /// selection of a batched <see cref="Project"/> call runs on windows of the same size, so a batch of S costs S times
-    /// this: what a benchmark needs to tell a compute-bound pass from one that pays per-call overhead.
+    /// The way down from a signal at layer <paramref name="layer"/>'s activation to the input, the paper's three
+    /// reverse steps per layer in reverse order: unpool at the switches, rectify, filter with the transposed filters.
+    /// <paramref name="observe"/> sees the signal after each step; <paramref name="beforeConv"/> the input of each
+    /// transposed convolution run (the planner counts its FLOPs).
     /// </summary>
-    public double ProjectionFlops(ForwardTrace trace, int layer, ActivationPoint point)
-    {
-        CheckTrace(trace, layer);
-        using var scope = NewDisposeScope();
-        var act = trace.Activations[layer];
-        var signal = new WindowedSignal(zeros(1, act.shape[1], 1, 1, device: act.device), [point.Y], [point.X], [point.Image], (int)act.shape[2], (int)act.shape[3]);
-        double flops = 0;
-        Reverse(trace, layer, signal, [point.Feature], tensor(new[] { point.Value }, device: act.device),
-            beforeConv: (conv, s) => flops += 2.0 * s.Count * s.Height * s.Width * conv.Weight.numel());
-        return flops;
-    }
-
-    /// <summary>
-    /// The way down from a signal at layer <paramref name="layer"/>'s activation to the input. <paramref name="observe"/>
-    /// sees the signal after each step; <paramref name="beforeConv"/> the input of each transposed convolution run.
-    /// </summary>
-    WindowedSignal Reverse(ForwardTrace trace, int layer, WindowedSignal signal, long[]? pointFeatures, Tensor? pointValues,
+    internal WindowedSignal Reverse(ForwardTrace trace, int layer, WindowedSignal signal, long[]? pointFeatures, Tensor? pointValues,
         Action<int, int, WindowedSignal>? observe = null, Action<ConvStep, WindowedSignal>? beforeConv = null)
     {
         using var noGrad = no_grad();
@@ -341,23 +325,7 @@ public sealed class Deconvnet
         return signal.With((oneHot * values.unsqueeze(1)).view(signal.Count, -1, 1, 1));
     }
 
-    int ChunkSize(ForwardTrace trace, int layer, int channels, int height, int width)
-    {
-        long c = channels, h = height, w = width, largest = c * h * w;
-        foreach (var (l, i) in StepIndicesDown(layer))
-        {
-            var step = Layers[l].Steps[i];
-            var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
-            // the way down keeps windows no larger than the map (WindowedSignal.FittedToMap); before fitting they are full size
-            largest = Math.Max(largest, (step is ConvStep conv ? conv.InChannels : c) * nh * nw);
-            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
-            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
-            if (step is ConvStep cs) c = cs.InChannels;
-        }
-        return (int)Math.Clamp(ChunkElements / Math.Max(1, largest), 1, int.MaxValue);
-    }
-
-    void CheckTrace(ForwardTrace trace, int layer)
+    internal void CheckTrace(ForwardTrace trace, int layer)
     {
         if (layer < 0 || layer >= trace.LayerCount) throw new ArgumentOutOfRangeException(nameof(layer), $"Layer {layer} was not traced (traced: 0..{trace.LayerCount - 1}).");
         if (trace.Steps.SelectMany(s => s).Zip(Layers.SelectMany(l => l.Steps)).Any(p => p.Second is MaxPoolStep && p.First.Switches is null))

@@ -14,7 +14,7 @@ public static class OcclusionCharts
     public static GenericChart Heatmap(OcclusionResult result, string title, bool probability = true)
     {
         var grid = probability
-            ? result.Probability ?? throw new ArgumentException("This result has no probabilities (the model has no classifier).", nameof(probability))
+            ? result.Classifier?.Probability ?? throw new ArgumentException("This result has no probabilities (the model has no classifier).", nameof(probability))
             : result.Activation;
         var z = Enumerable.Range(0, result.GridHeight)
             .Select(i => Enumerable.Range(0, result.GridWidth).Select(j => (double)grid[i, j]).ToArray()).ToArray();

@@ -44,7 +44,7 @@ public static class OcclusionFigure
 
         int pw = w * scale, ph = h * scale;
         int panels = 2 + (projection is null ? 0 : 1) + (result.HasClassifier ? 2 : 0);
-        var topClasses = result.TopClass is { } tc ? ClassesByArea(tc) : [];
+        var topClasses = result.Classifier is { } classifier ? ClassesByArea(classifier.TopClass) : [];
         int legendRows = Math.Min(topClasses.Count, 8);
         int below = BarHeight + 4 + PixelFont.GlyphHeight * LabelScale + 4;
         int legendHeight = legendRows * (PixelFont.GlyphHeight * LabelScale + 4);
@@ -84,10 +84,10 @@ public static class OcclusionFigure
             x0 += pw + Gap;
         }
 
-        if (result.Probability is { } probability && result.TopClass is { } top)
+        if (result.Classifier is { Probability: var probability, TopClass: var top } read)
         {
             // (d) p(target class), on the absolute 0..1 scale.
-            string target = Name(classNames, result.TargetClass!.Value);
+            string target = Name(classNames, read.TargetClass);
             Label($"p({target})");
             DrawHeatmap(canvas, x0, y0, result, probability, 0, 1, scale);
             ColourBar(canvas, x0, y0 + ph + 4, pw, 0, 1);

@@ -95,8 +95,8 @@ public class CorrespondenceTests
     }
 
     /// <summary>Features = the pixels themselves (two "layers": the image and its negative), images all ones.</summary>
-    static IReadOnlyDictionary<string, Tensor> PixelFeatures(Tensor x) =>
-        new Dictionary<string, Tensor> { ["pixels"] = x.flatten(1), ["negative"] = -x };
+    static ModelProbe PixelFeatures => new(["pixels", "negative"], false,
+        x => new ProbeReading(new Dictionary<string, Tensor> { ["pixels"] = x.flatten(1), ["negative"] = -x }, null));
 
     [Fact]
     public void MeasureOnPixelFeaturesMatchesTheOverlapOfTheSquares()

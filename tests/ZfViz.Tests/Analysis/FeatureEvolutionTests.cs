@@ -161,7 +161,7 @@ public sealed class FeatureEvolutionTests : IDisposable
     public void MapChoiceTakesTheStrongestMapsWithTiesByIndex()
     {
         ActivationPoint P(int f, float v) => new(0, f, 0, 0, v);
-        var found = new TopKResult(1, ["conv1"], [0], [[[P(0, 1f)], [P(1, 3f)], [P(2, 0f)], [P(3, 3f)], [P(4, 2f)]]], 1);
+        var found = new TopKResult(1, TopKRule.DistinctImages, ["conv1"], [[[P(0, 1f)], [P(1, 3f)], [P(2, 0f)], [P(3, 3f)], [P(4, 2f)]]], 1);
         Assert.Equal([1, 3, 4], FeatureEvolution.ChooseMaps(found, 3)["conv1"]);
         Assert.Equal([1, 3, 4, 0, 2], FeatureEvolution.ChooseMaps(found, 9)["CONV1"]);
         Assert.Throws<ArgumentException>(() => FeatureEvolution.ChooseMaps(found, 0));

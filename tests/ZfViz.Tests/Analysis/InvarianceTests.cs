@@ -99,11 +99,11 @@ public class InvarianceTests
     static Tensor W => linspace(-1, 1, 3 * 8 * 8 * 4).reshape(3 * 8 * 8, 4);
     static Tensor V => linspace(0.02, -0.03, 3 * 8 * 8 * 5).reshape(3 * 8 * 8, 5);
 
-    static IReadOnlyDictionary<string, Tensor> Linear(Tensor x)
+    static ModelProbe Linear => new(["raw", "lin"], true, x =>
     {
         var flat = x.to_type(ScalarType.Float32).flatten(1);
-        return new Dictionary<string, Tensor> { ["raw"] = flat, ["lin"] = flat.matmul(W), [Invariance.LogitsKey] = flat.matmul(V) };
-    }
+        return new ProbeReading(new Dictionary<string, Tensor> { ["raw"] = flat, ["lin"] = flat.matmul(W) }, flat.matmul(V));
+    });
 
     [Fact]
     public void DistancesAndProbabilitiesMatchAHandComputation()
@@ -202,15 +202,16 @@ public class InvarianceTests
         net.eval();
         var x = (rand(2, 3, 32, 32) * 255).to_type(ScalarType.Byte);
         Func<Tensor, Tensor> prep = t => t.to_type(ScalarType.Float32) / 255;
-        var f = Invariance.ConvNetFeatures(net, prep, ["conv1", "fc7"])(x);
+        var probe = ModelProbe.Of(net, ["conv1", "fc7"], prep);
+        var f = probe.Read(x);
         using var _ = no_grad();
-        AssertClose(net.forward(prep(x)), f[Invariance.LogitsKey], 1e-5);
+        AssertClose(net.forward(prep(x)), f.Logits!, 1e-5);
         Assert.Equal(new long[] { 2, 8 }, f["fc7"].shape);
-        var r = Invariance.Measure(Invariance.ConvNetFeatures(net, prep, ["conv1", "fc7"]), x, TransformKind.Scale, [1.0, 1.5], tensor(new long[] { 1, 2 }));
+        var r = Invariance.Measure(probe, x, TransformKind.Scale, [1.0, 1.5], tensor(new long[] { 1, 2 }));
         Assert.Equal(new[] { "conv1", "fc7" }, r.Layers);
         var expected = net.forward(prep(x)).softmax(1);
         Assert.Equal(expected[1, 2].item<float>(), r.TrueLabelProbability![1][0], 5);
-        Assert.Throws<ArgumentException>("layers", () => Invariance.ConvNetFeatures(net, prep, ["conv9"]));
+        Assert.Throws<ArgumentException>("layers", () => ModelProbe.Of(net, ["conv9"], prep));
     }
 
     [Fact]

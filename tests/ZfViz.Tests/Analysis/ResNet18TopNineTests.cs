@@ -17,10 +17,10 @@ public class ResNet18TopNineTests
         net.eval();
         using var images = randn(5, 3, 64, 64);
         var batches = new[] { images[..2], images[2..] };
-        var all = ResNet18TopK.Search(net, batches, ["conv1", "layer1", "layer3"], k: 3);
+        var all = TopK.Search(ModelProbe.Of(net, ["conv1", "layer1", "layer3"]), batches, k: 3);
         foreach (var stage in new[] { "conv1", "layer1", "layer3" })
         {
-            var single = ResNet18TopK.Search(net, batches, stage, k: 3);
+            var single = TopK.Search(ModelProbe.Of(net, [stage]), batches, k: 3)[stage];
             Assert.Equal(single.Count, all[stage].Count);
             for (int f = 0; f < single.Count; f++) Assert.Equal(single[f], all[stage][f]);
         }
@@ -36,7 +36,7 @@ public class ResNet18TopNineTests
         using var shown = rand(4, 3, 64, 64);
         foreach (var stage in new[] { "conv1", "layer2" })
         {
-            var top = ResNet18TopK.Search(net, [input], stage, k: 3);
+            var top = TopK.Search(ModelProbe.Of(net, [stage]), [input], k: 3)[stage];
             var features = new[] { 1, 6 };
             var cells = ResNet18TopNine.Project(net, top, stage, features, idx => input.index_select(0, tensor(idx)),
                 idx => shown.index_select(0, tensor(idx)), labels: idx => idx.Select(i => 10 + i).ToArray());

@@ -23,6 +23,23 @@ public class TopKTests
         return all.OrderByDescending(p => p.Value).ThenBy(p => p.Image).ThenBy(p => p.Y).ThenBy(p => p.X).Take(k).ToList();
     }
 
+    /// <summary>Brute force of the sheets' rule: each image's first maximum (row-major), the k largest, earlier image first on ties.</summary>
+    static List<ActivationPoint> ExpectedDistinct(Tensor act, int feature, int k)
+    {
+        var map = act[.., feature].contiguous();
+        long n = map.shape[0], h = map.shape[1], w = map.shape[2];
+        var v = map.data<float>().ToArray();
+        var perImage = new List<ActivationPoint>();
+        for (long i = 0; i < n; i++)
+        {
+            long best = 0;
+            for (long p = 1; p < h * w; p++)
+                if (v[i * h * w + p] > v[i * h * w + best]) best = p;
+            perImage.Add(new ActivationPoint(i, feature, (int)(best / w), (int)(best % w), v[i * h * w + best]));
+        }
+        return perImage.OrderByDescending(p => p.Value).ThenBy(p => p.Image).Take(k).ToList();
+    }
+
     static IEnumerable<Tensor> Split(Tensor x, int batch)
     {
         for (long i = 0; i < x.shape[0]; i += batch) yield return x[(int)i..(int)Math.Min(x.shape[0], i + batch)];
@@ -52,13 +69,20 @@ public class TopKTests
         // Expected from the same batches: convolution results may differ in the last bit between batch sizes.
         var acts = Split(input, batch).Select(b => net.Forward(b, 4, record: false)).ToList();
         var all = Enumerable.Range(0, 5).Select(l => cat(acts.Select(a => a.Activations[l]).ToArray(), 0)).ToList();
-        var result = TopK.Search(net, Split(input, batch), ["conv2", "conv5"], k);
+        var result = TopK.Search(net, Split(input, batch), ["conv2", "conv5"], k, TopKRule.AllPositions);
+        var distinct = TopK.Search(net, Split(input, batch), ["conv2", "conv5"], k);
         Assert.Equal(20, result.Images);
         foreach (var (name, layer) in new[] { ("conv2", 1), ("conv5", 4) })
             for (int f = 0; f < net.Layers[layer].Channels; f++)
+            {
                 Assert.Equal(Expected(all[layer], f, k), result.For(name, f));
+                Assert.Equal(ExpectedDistinct(all[layer], f, k), distinct.For(name, f));
+            }
         Assert.All(result.For("conv2", 2), p => Assert.Equal(0f, p.Value));
         Assert.Equal(Enumerable.Range(0, Math.Min(k, 4)), result.For("conv2", 2).Take(4).Select(p => p.X));
+        // The sheets' rule on the dead map: one (the first) position of each of the first k images.
+        Assert.Equal(Enumerable.Range(0, Math.Min(k, 20)).Select(i => (long)i), distinct.For("conv2", 2).Select(p => p.Image));
+        Assert.All(distinct.For("conv2", 2), p => Assert.Equal((0, 0), (p.Y, p.X)));
     }
 
     [Fact]
@@ -69,7 +93,7 @@ public class TopKTests
         var raw = randint(0, 256, [6, 3, 32, 32]).to_type(ScalarType.Byte);
         Tensor Prep(Tensor u8) => u8.to_type(ScalarType.Float32) / 255f - 0.5f;
         var net = Deconvnet.FromModule(model);
-        var result = TopK.Search(net, Split(Prep(raw), 4), ["conv3"], 9);
+        var result = TopK.Search(net, Split(Prep(raw), 4), ["conv3"], 9, TopKRule.AllPositions);
         var labels = arange(6, dtype: ScalarType.Int64) + 100;
         var features = TopKProjection.Project(net, result, "conv3", [0, 5], idx => Prep(raw.index_select(0, tensor(idx))),
             idx => raw.index_select(0, tensor(idx)).to_type(ScalarType.Float32) / 255f, idx => idx.Select(i => i + 100).ToArray(), imageBatch: 2);

@@ -31,7 +31,7 @@ public class OcclusionCommandTests : IDisposable
         var outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Cli("occlusion", "--model", "zfnet-cifar", "--weights", weights, "--input", input, "--size", "8", "--stride", "4",
             "--layer", "conv4", "--feature", "7", "--class", "2", "--out", outDir));
-        var expected = Occlusion.Map(model, x, 8, 4, "conv4", 7, 2);
+        var expected = Occlusion.Measure(model, x, 8, 4, "conv4", 7, 2);
         Assert.Equal(7, expected.GridHeight);
 
         var activation = Npy.ReadFloat32(Path.Combine(outDir, "activation.npy"));
@@ -39,21 +39,21 @@ public class OcclusionCommandTests : IDisposable
         var topClass = Npy.ReadFloat32(Path.Combine(outDir, "top_class.npy"));
         foreach (var a in new[] { activation, probability, topClass }) Assert.Equal(new long[] { 7, 7 }, a.Shape);
         Assert.Equal(expected.Activation.Cast<float>(), (float[])activation.Data);
-        Assert.Equal(expected.Probability!.Cast<float>(), (float[])probability.Data);
-        Assert.Equal(expected.TopClass!.Cast<int>().Select(k => (float)k), (float[])topClass.Data);
+        Assert.Equal(expected.Classifier!.Probability.Cast<float>(), (float[])probability.Data);
+        Assert.Equal(expected.Classifier.TopClass.Cast<int>().Select(k => (float)k), (float[])topClass.Data);
         Assert.True(new FileInfo(Path.Combine(outDir, "occlusion.png")).Length > 0);
 
         // Defaults: the strongest conv5 map and the top class; an existing folder gets its files replaced.
         var printed = OcclusionCommand.Run("zfnet-cifar", weights, input, 8, 2, null, null, null, outDir);
-        var defaults = Occlusion.Map(model, x, 8, 2);
+        var defaults = Occlusion.Measure(model, x, 8, 2);
         Assert.Contains($"layer conv5 feature {defaults.Feature} ", printed);
         Assert.Contains("grid 13x13", printed);
-        Assert.Contains($"class {defaults.TargetClass} ", printed);
+        Assert.Contains($"class {defaults.Classifier!.TargetClass} ", printed);
         Assert.Equal(new long[] { 13, 13 }, Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Shape);
         Assert.Equal(defaults.Activation.Cast<float>(), (float[])Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Data);
         Assert.Equal(4, Directory.GetFiles(outDir).Length);
         Assert.Equal(0, Cli("occlusion", "--model", "zfnet-cifar", "--weights", weights, "--input", input, "--stride", "8", "--strongest", "peak", "--out", outDir));
-        var peak = Occlusion.Map(model, x, 8, 8, strongest: MapStrength.Peak);
+        var peak = Occlusion.Measure(model, x, 8, 8, strongest: MapStrength.Peak);
         Assert.Equal(peak.Activation.Cast<float>(), (float[])Npy.ReadFloat32(Path.Combine(outDir, "activation.npy")).Data);
     }
 

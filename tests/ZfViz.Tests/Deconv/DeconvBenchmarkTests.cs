@@ -18,11 +18,11 @@ public class DeconvBenchmarkTests
         // From conv2: its own filter is copied (no convolution); the 3x3 window unpools to 6x6 on conv1's 8x8 map,
         // and conv1's transposed convolution runs on that 6x6 window: 2 * 36 positions * (4*3*3*3) weights.
         double expected = 2.0 * 6 * 6 * (4 * 3 * 3 * 3);
-        Assert.Equal(expected, net.ProjectionFlops(trace, 1, new ActivationPoint(0, 2, 1, 1, 1f)));
+        Assert.Equal(expected, net.Planner.ProjectionFlops(trace, 1, new ActivationPoint(0, 2, 1, 1, 1f)));
         // A corner activation's window sticks out of the map but has the same size: the same count.
-        Assert.Equal(expected, net.ProjectionFlops(trace, 1, new ActivationPoint(1, 4, 0, 0, 0.5f)));
+        Assert.Equal(expected, net.Planner.ProjectionFlops(trace, 1, new ActivationPoint(1, 4, 0, 0, 0.5f)));
         // From conv1 the projection is the filter itself: no convolution runs.
-        Assert.Equal(0, net.ProjectionFlops(trace, 0, new ActivationPoint(0, 3, 5, 5, 1f)));
+        Assert.Equal(0, net.Planner.ProjectionFlops(trace, 0, new ActivationPoint(0, 3, 5, 5, 1f)));
     }
 
     [Fact]

@@ -74,6 +74,41 @@ public class DeconvCliTests : IDisposable
     }
 
     [Fact]
+    public void TopNineDistinctImagesPrintsOneActivationPerImage()
+    {
+        var x = randn(6, 3, 32, 32);
+        var input = Npy("xd.npy", x);
+        var output = new StringWriter();
+        var old = Console.Out;
+        Console.SetOut(output);
+        int code;
+        try
+        {
+            code = Cli("top9", "--model", "zfnet-cifar", "--weights", weights, "--input", input, "--layer", "conv2", "--feature", "5",
+                "--k", "4", "--json", "--distinct-images");
+        }
+        finally { Console.SetOut(old); }
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(output.ToString()).RootElement;
+        // Brute force of the sheets' rule: each image's first maximum (row-major), the 4 largest, earlier image on ties.
+        var act = AutogradProjection.Activation(model, 1, x).detach()[.., 5].contiguous();
+        long hw = act.shape[1] * act.shape[2], w = act.shape[2];
+        var v = act.data<float>().ToArray();
+        var expected = Enumerable.Range(0, 6).Select(i => Enumerable.Range(0, (int)hw).Select(p => i * hw + p).MaxBy(j => v[j]))
+            .OrderByDescending(j => v[j]).ThenBy(j => j).Take(4).ToList();
+        Assert.Equal(4, json.GetArrayLength());
+        Assert.Equal(4, json.EnumerateArray().Select(e => e.GetProperty("image").GetInt64()).Distinct().Count());
+        for (int j = 0; j < 4; j++)
+        {
+            var e = json[j];
+            Assert.Equal(expected[j] / hw, e.GetProperty("image").GetInt64());
+            Assert.Equal(expected[j] % hw / w, e.GetProperty("y").GetInt32());
+            Assert.Equal(expected[j] % w, e.GetProperty("x").GetInt32());
+            Assert.Equal(v[expected[j]], e.GetProperty("value").GetSingle(), 5);
+        }
+    }
+
+    [Fact]
     public void BadInputFailsClearlyAndWritesNothing()
     {
         var good = Npy("good.npy", randn(1, 3, 32, 32));

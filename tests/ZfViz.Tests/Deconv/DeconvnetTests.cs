@@ -88,7 +88,7 @@ public class DeconvnetTests
         var points = new List<ActivationPoint>();
         for (int i = 0; i < 3; i++)
             for (int f = 0; f < act.shape[1]; f++) points.Add(Deconvnet.Strongest(act, i, f));
-        net.ChunkElements = 5_000; // forces several chunks
+        net.Planner.ChunkElements = 5_000; // forces several chunks
         using var batch = net.Project(trace, 3, points);
         for (int s = 0; s < points.Count; s++)
         {

@@ -80,7 +80,7 @@ public class DeterministicDisposalTests
         using var net = SmallNet();
         using var images = randint(0, 256, [3, 3, 32, 32], dtype: ScalarType.Byte);
         Tensor Prep(Tensor u8) => u8.to_type(ScalarType.Float32).div(255);
-        var features = Invariance.ConvNetFeatures(net, Prep, ["conv1", "fc7"]);
+        var features = ModelProbe.Of(net, ["conv1", "fc7"], Prep);
 
         net.train();
         Invariance.Measure(features, images, TransformKind.Rotation, [0.0, 10], batchSize: 2).TransformedImages.Dispose();
@@ -98,7 +98,7 @@ public class DeterministicDisposalTests
     {
         using var net = SmallNet();
         using var images = rand(3, 3, 32, 32);
-        var features = Invariance.ConvNetFeatures(net, x => x.alias(), ["conv2"]);
+        var features = ModelProbe.Of(net, ["conv2"]);
         var part = new OccludedPart("middle", [new PixelPoint(16, 16), new PixelPoint(15, 15), new PixelPoint(17, 16)]);
         var options = new CorrespondenceOptions { SquareSize = 8, JitterDraws = 2, RandomDraws = 1, Seed = 1 };
 
