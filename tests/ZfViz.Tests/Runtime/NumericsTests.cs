@@ -9,11 +9,15 @@ namespace ZfViz.Tests.Runtime;
 /// according to its settings file. The odd-channel convolutions themselves are checked in this process, which the
 /// guard protects like every other.
 /// </summary>
-public class NumericsTests
+public sealed class NumericsTests : IDisposable
 {
-    static string TempFile(string name)
+    // xunit makes one instance per test: each test's settings files live in its own folder, removed afterwards.
+    readonly string root = Directory.CreateTempSubdirectory("zfviz-numerics-").FullName;
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    string TempFile(string name)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "zfviz-numerics-" + Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name);
     }
@@ -258,8 +262,9 @@ public class NumericsTests
         var x = torch.randn([3, cin, 13, 13], torch.ScalarType.Float64, generator: g);
         var w = torch.randn([cout, cin, k, k], torch.ScalarType.Float64, generator: g);
         var b = torch.randn([cout], torch.ScalarType.Float64, generator: g);
-        var reference = ConvAndGradients(x, w, b, torch.zeros(1), stride, pad, null); // shape of the upstream gradient
-        var upstream = torch.randn(reference.Y.shape, torch.ScalarType.Float64, generator: g);
+        // The upstream gradient has the forward's shape (a wrong-shaped one makes libtorch abort the process).
+        var forward = torch.nn.functional.conv2d(x, w, b, strides: [stride, stride], padding: [pad, pad]);
+        var upstream = torch.randn(forward.shape, torch.ScalarType.Float64, generator: g);
         var expected = ConvAndGradients(x, w, b, upstream, stride, pad, null);
         // float64 by the route: its arithmetic (strides, matrix product, layout of the result) is exact
         var exact = ConvAndGradients(x, w, b, upstream, stride, pad, ConvLayout.ChannelsLast);
