@@ -9,23 +9,36 @@ export ZFVIZ_PROFILE="${ZFVIZ_PROFILE:-quick}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# One `dotnet test` (its arguments), shown and counted from its summary lines, "Passed!  - Failed:     0, Passed:
+# 42, ..." (one per test assembly): sets test_passed, test_failed, test_rc.
+run_tests() {
+  dotnet test "$@" 2>&1 | tee "$log"
+  test_rc=${PIPESTATUS[0]}
+  test_passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
+  test_failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
+  if [ "$test_rc" -ne 0 ] && [ "$test_failed" -eq 0 ]; then test_failed=1; fi
+}
+
+# One `zfviz notebooks run` (its arguments), shown and counted from its last line, "notebooks: N passed, M failed":
+# sets run_passed, run_failed, run_rc. A non-zero exit without a failed notebook counts as one failure.
+run_notebooks() {
+  ./zfviz notebooks run "$@" 2>&1 | tee "$log"
+  run_rc=${PIPESTATUS[0]}
+  run_passed=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
+  run_failed=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
+  [ -n "$run_passed" ] || run_passed=0
+  [ -n "$run_failed" ] || run_failed=0
+  if [ "$run_rc" -ne 0 ] && [ "$run_failed" -eq 0 ]; then run_failed=1; fi
+}
+
 echo "== unit tests"
-dotnet test Notebooks.sln -c Release -nologo 2>&1 | tee "$log"
-unit_rc=${PIPESTATUS[0]}
-# "Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42" (one line per test assembly)
-unit_passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
-unit_failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
-if [ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi
+run_tests Notebooks.sln -c Release -nologo
+unit_rc=$test_rc; unit_passed=$test_passed; unit_failed=$test_failed
 
 echo
 echo "== notebooks (profile $ZFVIZ_PROFILE)"
-./zfviz notebooks run --profile "$ZFVIZ_PROFILE" 2>&1 | tee "$log"
-nb_rc=${PIPESTATUS[0]}
-nb_passed=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
-nb_failed=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
-[ -n "$nb_passed" ] || nb_passed=0
-[ -n "$nb_failed" ] || nb_failed=0
-if [ "$nb_rc" -ne 0 ] && [ "$nb_failed" -eq 0 ]; then nb_failed=1; fi
+run_notebooks --profile "$ZFVIZ_PROFILE"
+nb_rc=$run_rc; nb_passed=$run_passed; nb_failed=$run_failed
 
 # The paper path end to end on this CPU: the notebooks that train or analyse the paper's 224 networks, in the
 # paper-smoke profile (ZFVIZ_PAPER_SMOKE=0 skips it; ZFVIZ_PAPER_SMOKE_NOTEBOOKS="02 03" runs fewer). Executed copies
@@ -35,14 +48,9 @@ echo
 if [ "${ZFVIZ_PAPER_SMOKE:-1}" != 0 ]; then
   echo "== notebooks of the paper path (profile paper-smoke)"
   for nb in ${ZFVIZ_PAPER_SMOKE_NOTEBOOKS:-02 03 04 05 06 07 09 11}; do
-    ./zfviz notebooks run --profile paper-smoke --filter "$nb-" --out notebooks-out-paper-smoke 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
-    p=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
-    f=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
-    [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    [ "$rc" -eq 0 ] || ps_rc=1
-    ps_passed=$((ps_passed + p)); ps_failed=$((ps_failed + f))
+    run_notebooks --profile paper-smoke --filter "$nb-" --out notebooks-out-paper-smoke
+    [ "$run_rc" -eq 0 ] || ps_rc=1
+    ps_passed=$((ps_passed + run_passed)); ps_failed=$((ps_failed + run_failed))
   done
 else
   echo "== notebooks of the paper path: skipped (ZFVIZ_PAPER_SMOKE=0)"
@@ -55,14 +63,9 @@ echo
 if command -v jupyter-nbconvert >/dev/null 2>&1; then
   echo "== notebooks through the Jupyter kernel (profile $ZFVIZ_PROFILE)"
   for nb in 00 01 07; do
-    ./zfviz notebooks run --kernel jupyter --profile "$ZFVIZ_PROFILE" --filter "$nb-" --out notebooks-out-jupyter 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
-    p=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
-    f=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
-    [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    [ "$rc" -eq 0 ] || jp_rc=1
-    jp_passed=$((jp_passed + p)); jp_failed=$((jp_failed + f))
+    run_notebooks --kernel jupyter --profile "$ZFVIZ_PROFILE" --filter "$nb-" --out notebooks-out-jupyter
+    [ "$run_rc" -eq 0 ] || jp_rc=1
+    jp_passed=$((jp_passed + run_passed)); jp_failed=$((jp_failed + run_failed))
   done
 else
   echo "== notebooks through the Jupyter kernel: skipped, jupyter-nbconvert is not installed (./setup.sh installs it as root)"
@@ -74,12 +77,9 @@ echo
 echo "== gallery (zfviz notebooks html, checked in an offline browser)"
 gal_passed=0; gal_failed=0; gal_rc=0
 if ./zfviz notebooks html; then
-  ZFVIZ_GALLERY_SITE="$(pwd)/notebooks-html" dotnet test Notebooks.sln -c Release -nologo --no-build \
-    --filter "FullyQualifiedName~TheExecutedSeriesGallery" 2>&1 | tee "$log"
-  gal_rc=${PIPESTATUS[0]}
-  gal_passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
-  gal_failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
-  if [ "$gal_rc" -ne 0 ] && [ "$gal_failed" -eq 0 ]; then gal_failed=1; fi
+  ZFVIZ_GALLERY_SITE="$(pwd)/notebooks-html" run_tests Notebooks.sln -c Release -nologo --no-build \
+    --filter "FullyQualifiedName~TheExecutedSeriesGallery"
+  gal_rc=$test_rc; gal_passed=$test_passed; gal_failed=$test_failed
 else
   gal_rc=1; gal_failed=1
 fi

@@ -13,27 +13,9 @@ public class JupyterKernelRunTests
     /// cell with its #r paths pointing at this test build.</summary>
     static string WriteNotebook(params string[] cells)
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "jupyter-fixtures", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
         var setup = File.ReadAllText(Path.Combine(RepoRoot, "notebooks", "setup-cell.csx"))
             .Replace("../lib/ZfViz/bin/Release/net10.0/", AppContext.BaseDirectory);
-        var nb = new JsonObject
-        {
-            ["cells"] = new JsonArray(new[] { setup }.Concat(cells).Select(c => (JsonNode)new JsonObject
-            {
-                ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(),
-                ["outputs"] = new JsonArray(), ["source"] = new JsonArray(c),
-            }).ToArray()),
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
-                ["language_info"] = new JsonObject { ["name"] = "C#" },
-            },
-            ["nbformat"] = 4, ["nbformat_minor"] = 5,
-        };
-        var path = Path.Combine(dir, "jupyter.ipynb");
-        File.WriteAllText(path, nb.ToJsonString());
-        return path;
+        return CodeNotebook.Write("jupyter-fixtures", "jupyter.ipynb", new[] { setup }.Concat(cells));
     }
 
     [JupyterFact]

@@ -6,30 +6,7 @@ namespace ZfViz.Tests.Notebook;
 
 public class NotebookRunnerTests
 {
-    /// <summary>A notebook with C# code cells. Written under the test output folder so the repository's
-    /// local tool manifest (dotnet-repl) is found, as it is for notebooks/.</summary>
-    static string WriteNotebook(string name, params string[] cells)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "runner-fixtures", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var nb = new JsonObject
-        {
-            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
-            {
-                ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(),
-                ["outputs"] = new JsonArray(), ["source"] = new JsonArray(c),
-            }).ToArray()),
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
-                ["language_info"] = new JsonObject { ["name"] = "C#" },
-            },
-            ["nbformat"] = 4, ["nbformat_minor"] = 5,
-        };
-        var path = Path.Combine(dir, name);
-        File.WriteAllText(path, nb.ToJsonString());
-        return path;
-    }
+    static string WriteNotebook(string name, params string[] cells) => CodeNotebook.Write("runner-fixtures", name, cells);
 
     static NotebookRunner Runner(string nb) => new()
     {

@@ -12,28 +12,8 @@ public class NotebooksCommandBadInputTests
 {
     const string NoBrowser = "/nonexistent/chromium";
 
-    /// <summary>A folder with one notebook of C# cells, under the test output folder (the repository's tool manifest
-    /// is found from there, as from notebooks/).</summary>
-    static string NotebookFolder(params string[] cells)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "cli-fixtures", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var nb = new JsonObject
-        {
-            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
-            {
-                ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(),
-                ["outputs"] = new JsonArray(), ["source"] = new JsonArray(c),
-            }).ToArray()),
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
-            },
-            ["nbformat"] = 4, ["nbformat_minor"] = 5,
-        };
-        File.WriteAllText(Path.Combine(dir, "00-x.ipynb"), nb.ToJsonString());
-        return dir;
-    }
+    /// <summary>A folder with one notebook of C# cells, 00-x.ipynb.</summary>
+    static string NotebookFolder(params string[] cells) => Path.GetDirectoryName(CodeNotebook.Write("cli-fixtures", "00-x.ipynb", cells))!;
 
     static CliProcess.Result Run(string folder, IDictionary<string, string> env, params string[] extra) =>
         CliProcess.Run(new[] { "notebooks", "run", "--notebooks", folder, "--out", Path.Combine(folder, "out"), "--profile", "quick" }.Concat(extra), env);
