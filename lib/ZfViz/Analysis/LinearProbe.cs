@@ -66,13 +66,11 @@ public sealed class LinearProbe : IDisposable
             return (loss.item<double>(), theta.grad!.data<double>().ToArray());
         }
         var fit = Lbfgs.Minimize(Objective, new double[weights + classes], maxIterations);
-        var (finalLoss, finalGradient) = Objective(fit.X);
-        double gradient = finalGradient.Max(Math.Abs);
         var all = tensor(fit.X, dtype: ScalarType.Float64);
         var weight = all.narrow(0, 0, weights).view(d, classes).clone();
         var bias = all.narrow(0, weights, classes).clone();
         return new LinearProbe(mean.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope(),
-            weight.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope(), finalLoss, gradient);
+            weight.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope(), fit.Value, fit.GradientMax);
     }
 
     /// <summary>Class scores (logits) [N, classes] for features [N,D].</summary>
