@@ -25,8 +25,7 @@ public static class ResNet18StageFeatures
         int n = (int)images.shape[0];
         var result = stages.ToDictionary(s => s, s => empty(n, ResNet18.StageChannels[s]));
         var device = model.Conv1.weight!.device;
-        bool wasTraining = model.training;
-        model.eval();
+        using var eval = new EvalMode(model);
         using var noGrad = no_grad();
         try
         {
@@ -44,9 +43,10 @@ public static class ResNet18StageFeatures
                 progress?.Invoke(end);
             }
         }
-        finally
+        catch
         {
-            if (wasTraining) model.train();
+            foreach (var t in result.Values) t.Dispose();
+            throw;
         }
         return result;
     }

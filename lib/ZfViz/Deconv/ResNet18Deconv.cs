@@ -66,34 +66,26 @@ public static class ResNet18Deconv
             if (stage == "avgpool" && s.Position is not null) throw new ArgumentException("avgpool features have no position; pass null.");
         }
 
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var eval = new EvalMode(model);
+        var device = model.Conv1.weight!.device;
+        var results = new List<ResNet18Projection>(selections.Count);
+        using var _ = no_grad();
+        for (int start = 0; start < selections.Count; start += batchSize)
         {
-            var device = model.Conv1.weight!.device;
-            var results = new List<ResNet18Projection>(selections.Count);
-            using var _ = no_grad();
-            for (int start = 0; start < selections.Count; start += batchSize)
+            using var scope = NewDisposeScope();
+            var chunk = selections.Skip(start).Take(batchSize).ToList();
+            using var idx = tensor(chunk.Select(c => (long)c.Image).ToArray());
+            var x = images.index_select(0, idx.to(images.device)).to(model.Conv1.weight!.dtype).to(device);
+            var trace = Up(model, x, stage);
+            var (seed, points) = Select(trace.Activation, stage, chunk);
+            var projection = Down(model, trace, stage, seed).cpu();
+            for (int i = 0; i < chunk.Count; i++)
             {
-                using var scope = NewDisposeScope();
-                var chunk = selections.Skip(start).Take(batchSize).ToList();
-                using var idx = tensor(chunk.Select(c => (long)c.Image).ToArray());
-                var x = images.index_select(0, idx.to(images.device)).to(model.Conv1.weight!.dtype).to(device);
-                var trace = Up(model, x, stage);
-                var (seed, points) = Select(trace.Activation, stage, chunk);
-                var projection = Down(model, trace, stage, seed).cpu();
-                for (int i = 0; i < chunk.Count; i++)
-                {
-                    var p = points[i];
-                    results.Add(new ResNet18Projection(projection[i].clone().MoveToOuterDisposeScope(), stage, chunk[i].Image, chunk[i].Feature, p.Y, p.X, p.Value));
-                }
+                var p = points[i];
+                results.Add(new ResNet18Projection(projection[i].clone().MoveToOuterDisposeScope(), stage, chunk[i].Image, chunk[i].Feature, p.Y, p.X, p.Value));
             }
-            return results;
         }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        return results;
     }
 
     /// <summary>What the way up records: the stage activation, the stem pool's switches and every map size on the way.</summary>

@@ -20,27 +20,22 @@ public static class ConvNetFeatures
         if (batchSize < 1) throw new UserInputException("must be at least 1.", "--batch-size");
         var device = net.parameters().First().device;
         int n = (int)inputs.shape[0];
-        bool wasTraining = net.training;
-        net.eval();
-        try
+        using var eval = new EvalMode(net);
+        using var _ = no_grad();
+        Tensor? result = null;
+        for (int start = 0; start < n; start += batchSize)
         {
-            using var _ = no_grad();
-            Tensor? result = null;
-            for (int start = 0; start < n; start += batchSize)
+            using var scope = NewDisposeScope();
+            int end = Math.Min(n, start + batchSize);
+            var rows = net.ForwardLayers(inputs[start..end].to(device), stopAfter: block)[block].flatten(1).cpu();
+            if (result is null)
             {
-                using var scope = NewDisposeScope();
-                int end = Math.Min(n, start + batchSize);
-                var rows = net.ForwardLayers(inputs[start..end].to(device), stopAfter: block)[block].flatten(1).cpu();
-                if (result is null)
-                {
-                    result = empty(n, rows.shape[1]);
-                    result.MoveToOuterDisposeScope();
-                }
-                result[start..end] = rows;
-                progress?.Invoke(end);
+                result = empty(n, rows.shape[1]);
+                result.MoveToOuterDisposeScope();
             }
-            return result!;
+            result[start..end] = rows;
+            progress?.Invoke(end);
         }
-        finally { net.train(wasTraining); }
+        return result!;
     }
 }

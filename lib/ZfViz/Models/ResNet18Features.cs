@@ -40,7 +40,7 @@ public static class ResNet18Features
         var device = model.Conv1.weight!.device;
         int n = (int)inputs.shape[0];
         var result = empty(n, ResNet18.FeatureCount);
-        model.eval();
+        using var eval = new EvalMode(model);
         using var _ = no_grad();
         for (int start = 0; start < n; start += batchSize)
         {
@@ -61,7 +61,7 @@ public static class ResNet18Features
         if (batchSize < 1) throw new ArgumentException("batch size must be at least 1.");
         var device = model.Conv1.weight!.device;
         var result = empty(files.Count, ResNet18.FeatureCount);
-        model.eval();
+        using var eval = new EvalMode(model);
         Task<Tensor> Decode(int start) => Task.Run(() =>
         {
             var batch = files.Skip(start).Take(batchSize).Select(ResNet18Preprocessing.LoadRgb).ToList();

@@ -13,45 +13,40 @@ public static class Evaluator
     /// <paramref name="tenViewPadding"/> set the paper's 10 views (corners, centre, flipped) of the full image, no padding.</summary>
     public static Tensor Probabilities(ConvNet net, InputNorm norm, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
     {
-        bool wasTraining = net.training;
-        net.eval();
-        try
+        using var eval = new EvalMode(net);
+        using var _ = no_grad();
+        var device = net.parameters().First().device;
+        using var mean = norm.Mean.to(device);
+        int input = net.Config.InputSize;
+        bool larger = data.Height > input;
+        var parts = new List<Tensor>();
+        // Ten views of a batch are ten times its images: take a tenth as many at a time.
+        int step = larger && tenViewPadding is not null ? Math.Max(1, batchSize / TenView.Count) : batchSize;
+        for (int i = 0; i < data.Count; i += step)
         {
-            using var _ = no_grad();
-            var device = net.parameters().First().device;
-            using var mean = norm.Mean.to(device);
-            int input = net.Config.InputSize;
-            bool larger = data.Height > input;
-            var parts = new List<Tensor>();
-            // Ten views of a batch are ten times its images: take a tenth as many at a time.
-            int step = larger && tenViewPadding is not null ? Math.Max(1, batchSize / TenView.Count) : batchSize;
-            for (int i = 0; i < data.Count; i += step)
+            using var scope = NewDisposeScope();
+            var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + step)], device);
+            // The model's mean is input-sized: it is subtracted from each crop.
+            if (larger && tenViewPadding is null) x = Augment.CentreCrop(x, input).contiguous();
+            if (larger && tenViewPadding is not null)
             {
-                using var scope = NewDisposeScope();
-                var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + step)], device);
-                // The model's mean is input-sized: it is subtracted from each crop.
-                if (larger && tenViewPadding is null) x = Augment.CentreCrop(x, input).contiguous();
-                if (larger && tenViewPadding is not null)
-                {
-                    long n = x.shape[0];
-                    var views = TenView.Views(x, input);
-                    norm.Normalise_(views, mean);
-                    var probs = nn.functional.softmax(net.forward(ChannelsLast.Of(views)), 1);
-                    parts.Add(probs.view(TenView.Count, n, -1).mean([0]).cpu().MoveToOuterDisposeScope());
-                    continue;
-                }
-                norm.Normalise_(x, mean);
-                x = ChannelsLast.Of(x);
-                var p = tenViewPadding is { } pad
-                    ? TenView.AverageProbabilities(net.forward, x, pad)
-                    : nn.functional.softmax(net.forward(x), 1);
-                parts.Add(p.cpu().MoveToOuterDisposeScope());
+                long n = x.shape[0];
+                var views = TenView.Views(x, input);
+                norm.Normalise_(views, mean);
+                var probs = nn.functional.softmax(net.forward(ChannelsLast.Of(views)), 1);
+                parts.Add(probs.view(TenView.Count, n, -1).mean([0]).cpu().MoveToOuterDisposeScope());
+                continue;
             }
-            var all = cat(parts, 0);
-            foreach (var p in parts) p.Dispose();
-            return all;
+            norm.Normalise_(x, mean);
+            x = ChannelsLast.Of(x);
+            var p = tenViewPadding is { } pad
+                ? TenView.AverageProbabilities(net.forward, x, pad)
+                : nn.functional.softmax(net.forward(x), 1);
+            parts.Add(p.cpu().MoveToOuterDisposeScope());
         }
-        finally { net.train(wasTraining); }
+        var all = cat(parts, 0);
+        foreach (var p in parts) p.Dispose();
+        return all;
     }
 
     public static Tensor Probabilities(TrainedModel model, ImageDataset data, int batchSize = 256, int? tenViewPadding = null) =>
