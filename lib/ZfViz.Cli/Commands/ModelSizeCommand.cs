@@ -21,12 +21,13 @@ public static class ModelSizeCommand
         var sizes = new ProfileSizeOptions();
         var runs = new Option<string?>("--runs") { Description = "Folder for the variants' runs (default: $ZFVIZ_MODELS/table3/<profile>-<model>-<data>-<images>x<epochs>)" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table" };
+        var only = new Option<string>("--variants") { Description = "Which rows of Table 3: all, night (baseline and the two removals: a night's run at 224 on a CPU) or row numbers, e.g. 1,2,4", DefaultValueFactory = _ => "all" };
         var cmd = new Command("model-size", "Table 3: train the paper's size variants of a preset and print their errors (resumable; a second run loads)")
-            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, runs, json };
+            { model, data, sizes.Profile, sizes.Epochs, sizes.Batch, sizes.TrainImages, sizes.EvalImages, runs, only, json };
         cmd.SetAction(r =>
         {
             var baseline = ModelOption.Resolve(r.GetValue(model)!).Config;
-            var variants = VariantStudy.Table3(baseline);
+            var variants = VariantStudy.Select(VariantStudy.Table3(baseline), r.GetValue(only)!);
             var p = sizes.Resolve(r);
             if (p.Epochs < 1 || p.BatchSize < 1) throw new UserInputException("--epochs and --batch must be at least 1.");
             if (p.TrainImages is < 1 || p.EvalImages is < 1) throw new UserInputException("--train-images and --eval-images must be at least 1.");

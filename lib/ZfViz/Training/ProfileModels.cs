@@ -103,12 +103,12 @@ public static class ProfileModels
     }
 
     /// <summary>The Table 3 rows a profile trains (notebook 09): all nine at CIFAR scale; at 224 on a CPU, a night's
-    /// subset (as `zfviz model-size --variants` would pick): the baseline and the paper's two removals (conv 3,4 against
+    /// subset (what `zfviz model-size --variants night` trains): the baseline and the paper's two removals (conv 3,4 against
     /// fc 6,7) that carry its point that depth matters. The others need a GPU or more nights.</summary>
     public static IReadOnlyList<Variant> Table3Variants(Profile profile, NetConfig baseline)
     {
         var all = VariantStudy.Table3(baseline);
-        return profile.PaperScale ? all.Where(v => PaperScaleTable3.Contains(v.Label)).ToList() : all;
+        return profile.PaperScale ? VariantStudy.Select(all, "night") : all;
     }
 
     public static readonly IReadOnlyList<string> PaperScaleTable3 = ["baseline", "removed layers 3,4", "removed layers 6,7"];

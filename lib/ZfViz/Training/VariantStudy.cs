@@ -38,6 +38,28 @@ public static class VariantStudy
     }
 
     /// <summary>
+    /// The rows of <paramref name="table"/> that <paramref name="spec"/> names, in table order: "all"; "night" (the
+    /// baseline and the paper's two removals, <see cref="ProfileModels.PaperScaleTable3"/>: what the paper profile
+    /// trains at 224 on a CPU); or row numbers as printed, 1-based and comma-separated ("1,2,4").
+    /// </summary>
+    public static IReadOnlyList<Variant> Select(IReadOnlyList<Variant> table, string spec)
+    {
+        const string subject = "--variants";
+        string Rows() => string.Join("; ", table.Select((v, i) => $"{i + 1} {v.Label}"));
+        var text = spec.Trim().ToLowerInvariant();
+        if (text == "all") return table;
+        if (text == "night") return table.Where(v => ProfileModels.PaperScaleTable3.Contains(v.Label)).ToList();
+        var rows = new SortedSet<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) || row < 1 || row > table.Count)
+                throw new UserInputException($"'{part}' is not a row of Table 3; give all, night, or row numbers 1-{table.Count} separated by commas ({Rows()}).", subject);
+            if (!rows.Add(row)) throw new UserInputException($"row {row} is given twice.", subject);
+        }
+        return rows.Select(r => table[r - 1]).ToList();
+    }
+
+    /// <summary>
     /// Trains (or loads) every variant on <paramref name="train"/> with <paramref name="options"/> and measures it on
     /// <paramref name="train"/> and <paramref name="validation"/>. Runs live in <paramref name="root"/>/NN-label; a
     /// folder trained with another config or options is moved aside first (see <see cref="ModelStore.LoadOrTrain"/>).

@@ -37,8 +37,34 @@ public sealed class ModelSizeCommandTests : IDisposable
         Assert.Equal(10, second.Stdout.Trim().Split('\n').Length); // header + nine rows
     }
 
+    [Fact]
+    public void VariantsTrainsOnlyTheRowsNamedInTableOrder()
+    {
+        var r = Run("--variants", "4,1", "--json");
+        Assert.True(r.ExitCode == 0, r.All);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(["baseline", "removed layers 6,7"], doc.RootElement.EnumerateArray().Select(x => x.GetProperty("label").GetString()!).ToArray());
+        Assert.Contains("training (2/2)", r.Stderr);
+    }
+
+    [Fact]
+    public void NightIsTheBaselineAndTheTwoRemovalsThePaperProfileTrains()
+    {
+        var table = VariantStudy.Table3(Presets.ZfNet);
+        var night = VariantStudy.Select(table, "night");
+        Assert.Equal(["baseline", "removed layers 3,4", "removed layers 6,7"], night.Select(v => v.Label).ToArray());
+        Assert.Equal(night, ProfileModels.Table3Variants(ZfViz.Runtime.Profile.Parse("paper"), Presets.ZfNet));
+        Assert.Same(table, VariantStudy.Select(table, " ALL "));
+        Assert.Equal([table[1], table[8]], VariantStudy.Select(table, "9, 2"));
+    }
+
     [Theory]
     [InlineData("--epochs", "0")]
+    [InlineData("--variants", "0")]
+    [InlineData("--variants", "10")]
+    [InlineData("--variants", "1,1")]
+    [InlineData("--variants", "baseline")]
+    [InlineData("--variants", "")]
     [InlineData("--model", "no-such-preset")]
     [InlineData("--profile", "huge")]
     public void BadArgumentsFailWithAMessageAndTrainNothing(string option, string value)
