@@ -27,13 +27,14 @@ public static class Augment
     /// would decode for hours on a CPU, while 10,000 pin every pixel's mean to about 0.3/sqrt(10,000) = 0.003 (under one
     /// grey level of 255), far below the variation the random crops bring.
     /// </summary>
-    public static Tensor PixelMean(ImageDataset data, int chunk = 4096)
+    /// <param name="streamedSample">The sample size for a streamed set (tests use a small one).</param>
+    public static Tensor PixelMean(ImageDataset data, int chunk = 4096, int streamedSample = StreamedMeanImages)
     {
         using var scope = NewDisposeScope();
         var sum = zeros(data.Channels, data.Height, data.Width, dtype: ScalarType.Float64);
         // The chunk is counted in CIFAR-sized images: 4096 photos of 256x256 would be 6 GB in float64.
         chunk = (int)Math.Max(1, Math.Min(chunk, (long)chunk * 3 * 32 * 32 / ((long)data.Channels * data.Height * data.Width)));
-        var sample = data.IsStreamed ? data.Sample(StreamedMeanImages, StreamedMeanSeed) : data;
+        var sample = data.IsStreamed ? data.Sample(streamedSample, StreamedMeanSeed) : data;
         try
         {
             foreach (var batch in BatchReader.Read(sample, BatchReader.Sequential(sample.Count, chunk)))

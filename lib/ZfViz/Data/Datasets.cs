@@ -68,7 +68,7 @@ public static class Datasets
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var log = options?.Log ?? (m => Console.Error.WriteLine(m));
-        if (StreamedOrNull(info, folder, split, prep, log) is { } streamed)
+        if (StreamedOrNull(info, folder, split, prep, options?.StreamAboveGigabytes, log) is { } streamed)
             return new DatasetLoadReport(streamed, [], 0, new CacheKey(info.Name, split, prep.Key, "streamed"), false);
         var key = new CacheKey(info.Name, split, prep.Key, CacheKey.Fingerprint(folder, SourceFiles(info, folder, split)));
         var cache = TensorCache.ForDataRoot(root);
@@ -93,7 +93,7 @@ public static class Datasets
     /// (ILSVRC-2012, Imagenette) too large to decode into memory (<see cref="StreamingPolicy"/>); else null. Files and
     /// labels are in the in-memory route's order, so both routes give the same batches for the same indices.
     /// </summary>
-    static ImageDataset? StreamedOrNull(DatasetInfo info, string folder, string split, ImagePreprocessing prep, Action<string> log)
+    static ImageDataset? StreamedOrNull(DatasetInfo info, string folder, string split, ImagePreprocessing prep, double? limit, Action<string> log)
     {
         IReadOnlyList<string> files;
         IReadOnlyList<long> labels;
@@ -112,9 +112,9 @@ public static class Datasets
             default:
                 return null;
         }
-        if (files.Count == 0 || !StreamingPolicy.ShouldStream(files.Count, prep)) return null;
+        if (files.Count == 0 || !StreamingPolicy.ShouldStream(files.Count, prep, limit)) return null;
         log($"{info.Name}/{split}: {files.Count} images ({StreamingPolicy.DecodedBytes(files.Count, prep) / 1e9:F1} GB decoded at {prep.Size} px) " +
-            $"are more than ${StreamingPolicy.EnvironmentVariable}={StreamingPolicy.Gigabytes:0.##} GB: streamed from disk a batch at a time.");
+            $"are more than {limit ?? StreamingPolicy.Gigabytes:0.##} GB (${StreamingPolicy.EnvironmentVariable}): streamed from disk a batch at a time.");
         return new ImageDataset(info.Name, new StreamedImages(files, prep), torch.tensor(labels.ToArray(), torch.ScalarType.Int64), classes);
     }
 
