@@ -68,6 +68,8 @@ public static class Datasets
         var (root, folder) = Locate(info, split, options);
         var prep = Preprocessing(info, size, options);
         var log = options?.Log ?? (m => Console.Error.WriteLine(m));
+        if (StreamedOrNull(info, folder, split, prep, options?.StreamAboveGigabytes, log) is { } streamed)
+            return new DatasetLoadReport(streamed, [], 0, new CacheKey(info.Name, split, prep.Key, "streamed"), false);
         var key = new CacheKey(info.Name, split, prep.Key, CacheKey.Fingerprint(folder, SourceFiles(info, folder, split)));
         var cache = TensorCache.ForDataRoot(root);
         if (options?.UseCache != false && cache.TryLoadImages(key, out int cachedSkips) is { } cached)
@@ -84,6 +86,36 @@ public static class Datasets
         }
         if (options?.UseCache != false) TryStore(() => cache.StoreImages(key, result.Data, result.Skipped.Count), cache, log);
         return new DatasetLoadReport(result.Data, result.Skipped, result.Skipped.Count, key, false);
+    }
+
+    /// <summary>
+    /// The split as a streamed data set (file paths and labels, decoded batch by batch) when it is a photo folder
+    /// (ILSVRC-2012, Imagenette) too large to decode into memory (<see cref="StreamingPolicy"/>); else null. Files and
+    /// labels are in the in-memory route's order, so both routes give the same batches for the same indices.
+    /// </summary>
+    static ImageDataset? StreamedOrNull(DatasetInfo info, string folder, string split, ImagePreprocessing prep, double? limit, Action<string> log)
+    {
+        IReadOnlyList<string> files;
+        IReadOnlyList<long> labels;
+        IReadOnlyList<string> classes;
+        switch (info.Name)
+        {
+            case "imagenet":
+                (files, labels, classes) = ImageNetFolder.Scan(folder, split);
+                break;
+            case "imagenette":
+                var (scanned, _) = ImageFolder.Scan(Imagenette.SplitRoot(folder, split), Imagenette.FolderOptions);
+                files = scanned.SelectMany(c => c.Files).ToList();
+                labels = scanned.SelectMany((c, label) => c.Files.Select(_ => (long)label)).ToList();
+                classes = scanned.Select(c => c.Name).ToList();
+                break;
+            default:
+                return null;
+        }
+        if (files.Count == 0 || !StreamingPolicy.ShouldStream(files.Count, prep, limit)) return null;
+        log($"{info.Name}/{split}: {files.Count} images ({StreamingPolicy.DecodedBytes(files.Count, prep) / 1e9:F1} GB decoded at {prep.Size} px) " +
+            $"are more than {limit ?? StreamingPolicy.Gigabytes:0.##} GB (${StreamingPolicy.EnvironmentVariable}): streamed from disk a batch at a time.");
+        return new ImageDataset(info.Name, new StreamedImages(files, prep), torch.tensor(labels.ToArray(), torch.ScalarType.Int64), classes);
     }
 
     /// <summary>PASCAL VOC 2012 (the multi-label data set) as a <see cref="MultiLabelDataset"/>; cached like the others.</summary>

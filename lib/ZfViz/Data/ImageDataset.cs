@@ -5,13 +5,43 @@ namespace ZfViz.Data;
 /// <summary>
 /// The data-set abstraction every consumer takes (trainer, top-9 search, analyses): images decoded into one
 /// uint8 tensor [N,C,H,W] (0..255, kept compact: CIFAR-10 train is 150 MB), int64 labels [N], and class names.
-/// Conversion to float and normalisation happen per batch (see <see cref="Augment"/>).
+/// Conversion to float and normalisation happen per batch (see <see cref="Augment"/>). A split too large for memory
+/// (ILSVRC-2012: 250 GB at 256x256; see <see cref="StreamingPolicy"/>) is <em>streamed</em>: it holds file paths and
+/// labels only, and the trainer and evaluator read it through <see cref="BatchReader"/>, decoding each batch from disk.
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
+    readonly object materialising = new();
+    torch.Tensor? images;
+
     public string Name { get; }
-    /// <summary>uint8 [N,C,H,W] on the CPU.</summary>
-    public torch.Tensor Images { get; }
+
+    /// <summary>uint8 [N,C,H,W] on the CPU. A streamed set decodes all its files on first use, and only when they fit
+    /// in memory (a sample of it, say); read a large one with <see cref="BatchReader"/>.</summary>
+    public torch.Tensor Images
+    {
+        get
+        {
+            if (images is not null) return images;
+            lock (materialising)
+            {
+                if (images is null)
+                {
+                    var s = Streamed!;
+                    if (StreamingPolicy.ShouldStream(s.Count, s.Prep))
+                        throw new UserInputException(
+                            $"{Name}: its {s.Count} images are streamed from disk ({StreamingPolicy.DecodedBytes(s.Count, s.Prep) / 1e9:F1} GB decoded), too many to hold in memory; take a Sample of it first (or raise ${StreamingPolicy.EnvironmentVariable}).",
+                            Name);
+                    images = s.Decode(Enumerable.Range(0, s.Count).Select(i => (long)i).ToArray());
+                }
+                return images;
+            }
+        }
+    }
+
+    /// <summary>The files of a streamed set (null: the images are in memory).</summary>
+    public StreamedImages? Streamed { get; }
+
     /// <summary>int64 [N], each in 0..ClassNames.Count-1.</summary>
     public torch.Tensor Labels { get; }
     public IReadOnlyList<string> ClassNames { get; }
@@ -23,20 +53,35 @@ public sealed class ImageDataset : IDisposable
         if (labels.dim() != 1 || labels.shape[0] != images.shape[0])
             throw new ArgumentException($"{name}: {images.shape[0]} images but {(labels.dim() == 1 ? labels.shape[0] : -1)} labels.");
         Name = name;
-        Images = images;
+        this.images = images;
         Labels = labels.to_type(torch.ScalarType.Int64);
         ClassNames = classNames;
     }
 
-    public int Count => (int)Images.shape[0];
-    public int Channels => (int)Images.shape[1];
-    public int Height => (int)Images.shape[2];
-    public int Width => (int)Images.shape[3];
+    /// <summary>A streamed set: the images stay on disk (<paramref name="files"/>), the labels in memory.</summary>
+    public ImageDataset(string name, StreamedImages files, torch.Tensor labels, IReadOnlyList<string> classNames)
+    {
+        if (labels.dim() != 1 || labels.shape[0] != files.Count)
+            throw new ArgumentException($"{name}: {files.Count} files but {(labels.dim() == 1 ? labels.shape[0] : -1)} labels.");
+        Name = name;
+        Streamed = files;
+        Labels = labels.to_type(torch.ScalarType.Int64);
+        ClassNames = classNames;
+    }
+
+    /// <summary>True when the images are read from disk batch by batch.</summary>
+    public bool IsStreamed => Streamed is not null;
+
+    public int Count => Streamed?.Count ?? (int)images!.shape[0];
+    public int Channels => Streamed?.Prep.Channels ?? (int)images!.shape[1];
+    public int Height => Streamed?.Prep.Size ?? (int)images!.shape[2];
+    public int Width => Streamed?.Prep.Size ?? (int)images!.shape[3];
 
     /// <summary>A view on some of the images (indices into this data set).</summary>
     public ImageDataset Subset(IReadOnlyList<long> indices, string? name = null)
     {
-        var idx = torch.tensor(indices.ToArray(), torch.ScalarType.Int64);
+        using var idx = torch.tensor(indices.ToArray(), torch.ScalarType.Int64);
+        if (Streamed is { } s) return new ImageDataset(name ?? Name, s.Subset(indices), Labels.index_select(0, idx), ClassNames);
         return new ImageDataset(name ?? Name, Images.index_select(0, idx), Labels.index_select(0, idx), ClassNames);
     }
 
@@ -45,7 +90,9 @@ public sealed class ImageDataset : IDisposable
     /// n are often one class: for a representative subset use <see cref="Sample"/>.
     /// </summary>
     public ImageDataset Take(int? n) =>
-        n is null || n >= Count ? this : new ImageDataset(Name, Images[..n.Value], Labels[..n.Value], ClassNames);
+        n is null || n >= Count ? this
+        : Streamed is { } s ? new ImageDataset(Name, s.Subset(Enumerable.Range(0, n.Value).Select(i => (long)i)), Labels[..n.Value], ClassNames)
+        : new ImageDataset(Name, Images[..n.Value], Labels[..n.Value], ClassNames);
 
     /// <summary>
     /// A class-balanced subset of n images (or all, if n is null or larger): each class's images and the order of the
@@ -78,7 +125,7 @@ public sealed class ImageDataset : IDisposable
 
     public void Dispose()
     {
-        Images.Dispose();
+        images?.Dispose();
         Labels.Dispose();
     }
 }

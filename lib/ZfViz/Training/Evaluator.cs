@@ -22,10 +22,11 @@ public static class Evaluator
         var parts = new List<Tensor>();
         // Ten views of a batch are ten times its images: take a tenth as many at a time.
         int step = larger && tenViewPadding is not null ? Math.Max(1, batchSize / TenView.Count) : batchSize;
-        for (int i = 0; i < data.Count; i += step)
+        // In order, a batch at a time: a streamed set (ILSVRC's val) is decoded from disk one batch ahead, never whole.
+        foreach (var batch in BatchReader.Read(data, BatchReader.Sequential(data.Count, step)))
         {
             using var scope = NewDisposeScope();
-            var x = Augment.ToFloat(data.Images[i..Math.Min(data.Count, i + step)], device);
+            var x = Augment.ToFloat(batch.Images, device);
             // The model's mean is input-sized: it is subtracted from each crop.
             if (larger && tenViewPadding is null) x = Augment.CentreCrop(x, input).contiguous();
             if (larger && tenViewPadding is not null)

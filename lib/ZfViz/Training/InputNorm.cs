@@ -28,9 +28,14 @@ public sealed class InputNorm(Tensor mean, float scale) : IDisposable
         // Std of mean-subtracted pixels over (a sample of) the set.
         // At most 10,000 CIFAR-sized images' worth of pixels (156 photos at 256x256), enough for one standard deviation.
         long budget = Math.Max(64, 10_000L * 3 * 32 * 32 / ((long)data.Channels * data.Height * data.Width));
-        var sample = data.Images[..(int)Math.Min(data.Count, Math.Min(10_000, budget))];
-        var x = Augment.ToFloat(sample).sub_(mean);
-        float std = x.std().item<float>();
+        int first = (int)Math.Min(data.Count, Math.Min(10_000, budget));
+        float std = 0;
+        // One batch of the first images (a streamed set decodes just these).
+        foreach (var batch in BatchReader.Read(data, BatchReader.Sequential(first, Math.Max(1, first))))
+        {
+            var x = Augment.ToFloat(batch.Images).sub_(mean);
+            std = x.std().item<float>();
+        }
         return new InputNorm(mean, std > 1e-6f ? 1f / std : 1f);
     }
 

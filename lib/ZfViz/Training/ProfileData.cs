@@ -5,7 +5,9 @@ namespace ZfViz.Training;
 /// <summary>
 /// The data a profile's networks train and are analysed on (chosen by <see cref="ProfileModels.Data"/>): CIFAR-10 at
 /// 32 pixels, or ImageNet-style photos (ILSVRC-2012, Imagenette, or the paper-smoke profile's generated photos) kept
-/// as 256-pixel squares for training and 10-view testing and as 224-pixel centre crops for the analyses.
+/// as 256-pixel squares for training and 10-view testing and as 224-pixel centre crops for the analyses. A split too
+/// large for memory (ILSVRC-2012's; <see cref="StreamingPolicy"/>) comes back streamed: paths and labels, decoded a
+/// batch at a time by the trainer and the evaluator.
 /// </summary>
 /// <param name="Name">Short name, part of run folder names: cifar10, imagenet, imagenette, paper-smoke.</param>
 /// <param name="DataSet">The registry's data set (<see cref="Datasets"/>) it is loaded through.</param>

@@ -102,18 +102,21 @@ public static class Trainer
             net.train();
             double lossSum = 0, top1Wrong = 0, top5Wrong = 0;
             long renormed = 0;
-            using var perm = randperm(train.Count, generator: dataRng);
-            for (int b = 0; b < batches; b++)
+            long[] order;
+            using (var perm = randperm(train.Count, generator: dataRng)) order = perm.data<long>().ToArray();
+            // The epoch's order comes from the seeded generator before any batch is read, so a streamed set (decoded
+            // from disk one batch ahead) and an in-memory one see the same batches, and a resumed run the same epochs.
+            int b = 0;
+            foreach (var batch in BatchReader.Read(train, BatchReader.Chunks(order, options.BatchSize)))
             {
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var idx = perm[(b * options.BatchSize)..Math.Min(train.Count, (b + 1) * options.BatchSize)];
-                var x = Augment.ToFloat(train.Images.index_select(0, idx), device);
+                var x = Augment.ToFloat(batch.Images, device);
                 norm.Normalise_(x, meanOnDevice);
                 if (cropToInput) x = options.Augment ? Augment.RandomCropFlipTo(x, config.InputSize, dataRng) : Augment.CentreCrop(x, config.InputSize);
                 else if (options.Augment) x = Augment.RandomCropFlip(x, options.CropPadding, dataRng);
                 if (options.ChannelsLast) x = ChannelsLast.Of(x);
-                var y = train.Labels.index_select(0, idx).to(device);
+                var y = batch.Labels.to(device);
                 var logits = net.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 sgd.ZeroGrad();
@@ -121,7 +124,8 @@ public static class Trainer
                 sgd.Step(lr.Rate);
                 if (options.RenormRadius is { } radius) renormed += FilterRenorm.Apply(net, radius);
 
-                int n = (int)idx.shape[0];
+                int n = batch.Count;
+                b++;
                 double batchLoss = loss.item<float>();
                 var (e1, e5) = Evaluator.TopKErrors(logits.detach(), y);
                 lossSum += batchLoss * n; top1Wrong += e1 * n; top5Wrong += e5 * n;
@@ -129,7 +133,7 @@ public static class Trainer
                 if (progress is not null)
                 {
                     double rate = sessionImages / Math.Max(1e-9, sessionClock.Elapsed.TotalSeconds);
-                    progress.Report(new TrainingProgress("batch", epoch, lastEpoch, b + 1, batches, batchLoss, rate,
+                    progress.Report(new TrainingProgress("batch", epoch, lastEpoch, b, batches, batchLoss, rate,
                         Eta(totalImages - sessionImages, rate)));
                 }
             }
