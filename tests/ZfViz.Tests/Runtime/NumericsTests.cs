@@ -252,6 +252,8 @@ public sealed class NumericsTests : IDisposable
     [InlineData(100, 60, 3, 1, 1)]
     [InlineData(48, 96, 5, 2, 2)]
     [InlineData(1, 48, 5, 1, 2)]   // one channel: strides that libtorch reads as NCHW unless set explicitly
+    [InlineData(3, 96, 7, 2, 1)]   // zfnet's conv1: 3 input maps, stride 2 and padding
+    [InlineData(4, 20, 3, 3, 0)]   // a stride that leaves pixels unread
     [InlineData(70, 70, 1, 1, 0)]  // 1x1: the matrix-product route
     [InlineData(64, 128, 1, 2, 0)] // 1x1 stride 2 (ResNet shortcut): every other pixel, then the matrix product
     [InlineData(16, 8, 1, 2, 1)]   // 1x1 with zero padding
