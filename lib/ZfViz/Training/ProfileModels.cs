@@ -113,10 +113,19 @@ public static class ProfileModels
 
     public static readonly IReadOnlyList<string> PaperScaleTable3 = ["baseline", "removed layers 3,4", "removed layers 6,7"];
 
-    /// <summary>Test images at the network's input size (224 centre crops, or CIFAR's 32), a fixed sample of
-    /// <paramref name="count"/> (default: the profile's EvalImages; null there: all).</summary>
+    /// <summary>Test images at the network's input size (224 centre crops, or CIFAR's 32), a fixed class-balanced
+    /// sample of <see cref="AnalysisSampleSize"/> images.</summary>
     public static ImageDataset TestImages(Profile profile, int? count = null, int seed = 0) =>
-        Data(profile).ForAnalysis("test").Sample(count ?? profile.EvalImages, seed);
+        Data(profile).ForAnalysis("test").Sample(AnalysisSampleSize(profile, count), seed);
+
+    /// <summary>The most test images an analysis reads at once when neither the caller nor the profile says (the paper
+    /// profile): 1.5 GB at 224. Imagenette's 3,925 validation photos fit whole; ILSVRC's 50,000 (7.5 GB) are streamed
+    /// from disk and an analysis, which reads one tensor, takes this class-balanced sample of them.</summary>
+    public const int AnalysisImages = 10_000;
+
+    /// <summary>How many test images <see cref="TestImages"/> samples: <paramref name="count"/>, else the profile's
+    /// EvalImages, else <see cref="AnalysisImages"/>.</summary>
+    public static int AnalysisSampleSize(Profile profile, int? count = null) => count ?? profile.EvalImages ?? AnalysisImages;
 
     /// <summary>Training images at the network's input size, a fixed sample (notebook 04 follows features on them).</summary>
     public static ImageDataset TrainImages(Profile profile, int? count, int seed = 0) =>

@@ -68,6 +68,16 @@ public sealed class ProfileModelsTests : IDisposable
     }
 
     [Fact]
+    public void AnalysesSampleAtMostTenThousandTestImagesWhereTheProfileTakesAll()
+    {
+        Assert.Null(Profile.Paper.EvalImages); // training's validation reads the whole split, streamed if it is large
+        Assert.Equal(10_000, ProfileModels.AnalysisSampleSize(Profile.Paper));
+        Assert.Equal(Profile.Course.EvalImages ?? 10_000, ProfileModels.AnalysisSampleSize(Profile.Course));
+        Assert.Equal(Profile.Quick.EvalImages, ProfileModels.AnalysisSampleSize(Profile.Quick));
+        Assert.Equal(123, ProfileModels.AnalysisSampleSize(Profile.Paper, 123));
+    }
+
+    [Fact]
     public void PaperProfilesResolveThePapersNetworksAt224()
     {
         var data = new ProfileData("imagenette", "imagenette", root, 10, 224, "");
