@@ -72,7 +72,9 @@ public sealed class FeaturesCommandTests : IDisposable
         var f = Npy.ReadFloat32(P("f.npy"));
         Assert.Equal(new long[] { 3, 512 }, f.Shape);
 
-        using var inputs = stack(photos.Select(ResNet18TestData.Preprocessing.FromFile));
+        var images = photos.Select(ResNet18TestData.Preprocessing.FromFile).ToList(); // held: stack reads them natively
+        using var inputs = stack(images);
+        foreach (var image in images) image.Dispose();
         using var _ = no_grad();
         using var expected = ResNet18TestData.ImageNet.forward(inputs);
         Assert.True(ResNet18TestData.RelativeError((float[])f.Data, expected.data<float>().ToArray()) < 1e-5);
