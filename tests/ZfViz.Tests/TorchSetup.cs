@@ -6,8 +6,10 @@ using ZfViz.Runtime;
 // aborted about once in eight full runs); the library's hot paths now pass held Scalars (Runtime.HeldScalars) instead.
 // With classes in parallel, two full runs passed and a third aborted in LinearProbe inside TorchSharp's LBFGS, whose
 // inner loop makes Scalars we cannot hold; LinearProbe now runs its own L-BFGS (Analysis/Lbfgs.cs) in managed code.
-// Test bodies themselves still write `x * 3` and the like, so parallel runs stay off until a long loop shows them safe. The collections below already mark
-// what may never run beside other tests: SharedTorchState, TrainingCollection, ConsoleCapture.
+// Test bodies' temporary tensors are held by a per-test dispose scope (HoldTestTensors.cs: a freed temporary aborted
+// the 8th of 20 serial runs). Their temporary Scalars are not (TorchSharp 0.107's scopes do not track Scalars), and a
+// collection triggered by a parallel test is what frees them mid-call, so parallel runs stay off. The collections below
+// mark what may never run beside other tests: SharedTorchState, TrainingCollection, ConsoleCapture.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace ZfViz.Tests;
