@@ -6,7 +6,7 @@ namespace ZfViz.Data;
 /// Reads a data set batch by batch in a given order; what the trainer and the evaluator iterate. An in-memory set's
 /// batches are index selections of its tensor. A streamed set's are decoded from disk on a background task,
 /// <see cref="PrefetchDepth"/> batches ahead of the one in use, so decoding overlaps the network's work and at most
-/// <see cref="PrefetchDepth"/> + 1 decoded batches exist at any time (about 50 MB each for 256 photos at batch 128).
+/// <see cref="PrefetchDepth"/> + 1 decoded batches exist at any time (about 25 MB each for 256 photos at batch 128).
 /// Each batch's tensors are freed when the next one is asked for or the loop ends: a consumer must not keep them.
 /// </summary>
 public static class BatchReader

@@ -104,10 +104,7 @@ public static class Datasets
                 (files, labels, classes) = ImageNetFolder.Scan(folder, split);
                 break;
             case "imagenette":
-                var (scanned, _) = ImageFolder.Scan(Imagenette.SplitRoot(folder, split), Imagenette.FolderOptions);
-                files = scanned.SelectMany(c => c.Files).ToList();
-                labels = scanned.SelectMany((c, label) => c.Files.Select(_ => (long)label)).ToList();
-                classes = scanned.Select(c => c.Name).ToList();
+                (files, labels, classes) = ImageFolder.Flatten(ImageFolder.Scan(Imagenette.SplitRoot(folder, split), Imagenette.FolderOptions).Classes);
                 break;
             default:
                 return null;

@@ -51,12 +51,17 @@ public static class ImageFolder
         return (classes, nonImages);
     }
 
+    /// <summary>Every image file of the scanned classes in order, with its class index (the class's position).</summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<long> Labels, IReadOnlyList<string> ClassNames) Flatten(IReadOnlyList<ImageFolderClass> classes) =>
+        (classes.SelectMany(c => c.Files).ToArray(),
+         classes.SelectMany((c, label) => c.Files.Select(_ => (long)label)).ToArray(),
+         classes.Select(c => c.Name).ToArray());
+
     public static FolderLoadResult Load(string root, ImagePreprocessing prep, string? name = null, ImageFolderOptions? options = null)
     {
         var (classes, nonImages) = Scan(root, options);
-        var files = classes.SelectMany((c, label) => c.Files.Select(f => (File: f, Label: label))).ToArray();
-        var result = DecodeFiles(files.Select(f => f.File).ToArray(), files.Select(f => (long)f.Label).ToArray(),
-            classes.Select(c => c.Name).ToArray(), prep, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)));
+        var (files, labels, classNames) = Flatten(classes);
+        var result = DecodeFiles(files, labels, classNames, prep, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)));
         var kept = new long[classes.Count];
         foreach (var label in result.Data.Labels.data<long>()) kept[label]++;
         for (int c = 0; c < classes.Count; c++)

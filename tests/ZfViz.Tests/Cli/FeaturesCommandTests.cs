@@ -72,7 +72,7 @@ public sealed class FeaturesCommandTests : IDisposable
         var f = Npy.ReadFloat32(P("f.npy"));
         Assert.Equal(new long[] { 3, 512 }, f.Shape);
 
-        var images = photos.Select(ResNet18TestData.Preprocessing.FromFile).ToList(); // held: stack reads them natively
+        var images = photos.Select(ResNet18TestData.Preprocessing.FromFile).ToList(); // disposed once stack has read them
         using var inputs = stack(images);
         foreach (var image in images) image.Dispose();
         using var _ = no_grad();

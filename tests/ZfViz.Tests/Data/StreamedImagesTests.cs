@@ -1,4 +1,5 @@
 using ZfViz.Data;
+using ZfViz.Tests.Training;
 using static TorchSharp.torch;
 
 namespace ZfViz.Tests.Data;
@@ -60,8 +61,8 @@ public sealed class StreamedImagesTests : IDisposable
             // Independent expectation: the in-memory tensor's own rows at those indices.
             using var idx = tensor(batches[i], ScalarType.Int64);
             using var expected = memory.Images.index_select(0, idx);
-            Assert.True(Same(expected, fromDisk[i].Images), $"batch {i}");
-            Assert.True(Same(fromMemory[i].Images, fromDisk[i].Images), $"batch {i}");
+            Assert.True(SameRun.Identical(expected, fromDisk[i].Images), $"batch {i}");
+            Assert.True(SameRun.Identical(fromMemory[i].Images, fromDisk[i].Images), $"batch {i}");
         }
         foreach (var b in fromMemory.Concat(fromDisk)) b.Images.Dispose();
         Assert.Equal(0, streamed.Streamed!.BatchesHeld);
@@ -76,9 +77,9 @@ public sealed class StreamedImagesTests : IDisposable
         using var b = streamed.Sample(7, seed: 3);
         Assert.True(b.IsStreamed);
         Assert.Equal(a.Labels.data<long>().ToArray(), b.Labels.data<long>().ToArray());
-        Assert.True(Same(a.Images, b.Images)); // a small streamed set decodes itself on first use
+        Assert.True(SameRun.Identical(a.Images, b.Images)); // a small streamed set decodes itself on first use
         using var firstFive = streamed.Take(5);
-        Assert.True(Same(memory.Images[..5], firstFive.Images));
+        Assert.True(SameRun.Identical(memory.Images[..5], firstFive.Images));
     }
 
     [Fact]
@@ -154,16 +155,7 @@ public sealed class StreamedImagesTests : IDisposable
         Assert.Equal(small.Labels.data<long>().ToArray(), large.Labels.data<long>().ToArray());
         Assert.Equal(small.ClassNames, large.ClassNames);
         Assert.Equal(small.Name, large.Name);
-        Assert.True(Same(small.Images, large.Images));
-    }
-
-    /// <summary>Same shape and the same values, element by element.</summary>
-    static bool Same(Tensor a, Tensor b)
-    {
-        if (!a.shape.SequenceEqual(b.shape)) return false;
-        using var eq = a.eq(b);
-        using var all = eq.all();
-        return all.item<bool>();
+        Assert.True(SameRun.Identical(small.Images, large.Images));
     }
 
     [Theory]

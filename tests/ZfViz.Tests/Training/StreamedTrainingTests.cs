@@ -64,17 +64,14 @@ public sealed class StreamedTrainingTests : IDisposable
         var streamed = Trainer.Run(cfg, streamTrain, streamVal, options, run);
         Assert.Equal(1, streamed.ResumedFromEpoch);
 
-        Assert.Equal(inMemory.Metrics.Select(m => m with { Seconds = 0, ImagesPerSecond = 0 }),
-                     streamed.Metrics.Select(m => m with { Seconds = 0, ImagesPerSecond = 0 }));
-        foreach (var ((name, p), (_, q)) in inMemory.Model.Net.named_parameters().Zip(streamed.Model.Net.named_parameters()))
-            Assert.True(p.eq(q).all().item<bool>(), name);
-        Assert.True(Same(inMemory.Model.Norm.Mean, streamed.Model.Norm.Mean));
+        SameRun.Assert(inMemory, streamed);
+        Assert.True(SameRun.Identical(inMemory.Model.Norm.Mean, streamed.Model.Norm.Mean));
         Assert.Equal(inMemory.Model.Norm.Scale, streamed.Model.Norm.Scale);
 
         // The paper's 10-view test reads the streamed validation set a batch at a time, with the same result.
         using var tenMemory = Evaluator.Probabilities(inMemory.Model, memVal, batchSize: 20, tenViewPadding: 0);
         using var tenStreamed = Evaluator.Probabilities(streamed.Model, streamVal, batchSize: 20, tenViewPadding: 0);
-        Assert.True(Same(tenMemory, tenStreamed));
+        Assert.True(SameRun.Identical(tenMemory, tenStreamed));
 
         // Training read 3 batches an epoch; never more than the one in use and the one decoded ahead existed.
         Assert.InRange(streamTrain.Streamed.MaxBatchesHeld, 1, BatchReader.PrefetchDepth + 1);
@@ -82,19 +79,5 @@ public sealed class StreamedTrainingTests : IDisposable
         Assert.Equal(0, streamTrain.Streamed.BatchesHeld);
         inMemory.Model.Dispose();
         streamed.Model.Dispose();
-    }
-
-    /// <summary>Same shape and the same values, element by element.</summary>
-    static bool Same(Tensor a, Tensor b)
-    {
-        if (!a.shape.SequenceEqual(b.shape)) return false;
-        using var eq = a.eq(b);
-        using var all = eq.all();
-        return all.item<bool>();
-    }
-
-    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -58,10 +58,7 @@ public sealed class TrainerTests : IDisposable
 
         var resumed = Trainer.Run(cfg, train, test, options, killed);
         Assert.Equal(2, resumed.ResumedFromEpoch);
-        Assert.Equal(straight.Metrics.Select(m => m with { Seconds = 0, ImagesPerSecond = 0 }),
-                     resumed.Metrics.Select(m => m with { Seconds = 0, ImagesPerSecond = 0 }));
-        foreach (var ((name, p), (_, q)) in straight.Model.Net.named_parameters().Zip(resumed.Model.Net.named_parameters()))
-            Assert.True(p.eq(q).all().item<bool>(), name);
+        SameRun.Assert(straight, resumed);
         Assert.Equal([1, 3], RunFiles.EpochCheckpoints(killed).Select(c => c.Epoch));
         Assert.Equal(4, MetricsLog.Read(RunFiles.Metrics(killed)).Count);
     }
@@ -112,10 +109,5 @@ public sealed class TrainerTests : IDisposable
         using var ten = Evaluator.Probabilities(model, test, tenViewPadding: 0);
         Assert.True(ten.allclose(expectedTen, rtol: 1e-4, atol: 1e-6));
         foreach (var v in views) v.Dispose();
-    }
-
-    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }
