@@ -18,9 +18,9 @@ public class AutogradDeconvnetTests
         var net = TestNets.Build(1, [new(1, 2, 1, 0, Pool: (2, 1, 0)), new(1, 2, 1, 0)]);
         using (no_grad())
         {
-            net.get_parameter("conv1.conv.weight").copy_(tensor(new float[] { 1, -1, 0, 2 }).view(1, 1, 2, 2));
-            net.get_parameter("conv2.conv.weight").copy_(tensor(new float[] { 1, -1.5f, 0.5f, 1 }).view(1, 1, 2, 2));
-            foreach (var name in new[] { "conv1.conv.bias", "conv2.conv.bias" }) net.get_parameter(name).zero_();
+            net.get_parameter("conv1.conv.weight")!.copy_(tensor(new float[] { 1, -1, 0, 2 }).view(1, 1, 2, 2));
+            net.get_parameter("conv2.conv.weight")!.copy_(tensor(new float[] { 1, -1.5f, 0.5f, 1 }).view(1, 1, 2, 2));
+            foreach (var name in new[] { "conv1.conv.bias", "conv2.conv.bias" }) net.get_parameter(name)!.zero_();
         }
         var x = tensor(new float[] { 1, 0, 2, 1, 0, 3, 1, 0, 2, 1, 0, 4, 1, 0, 1, 2 }).view(1, 1, 4, 4);
         // Up. conv1[i,j] = x[i,j] - x[i,j+1] + 2 x[i+1,j+1] = [[7,0,1],[-1,2,9],[1,3,0]]; ReLU: [[7,0,1],[0,2,9],[1,3,0]].
