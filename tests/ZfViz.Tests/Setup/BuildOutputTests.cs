@@ -15,7 +15,7 @@ public class BuildOutputTests
     [Fact]
     public void OnlyThisOperatingSystemsLibTorchIsCopied()
     {
-        if (ZfViz.Runtime.TorchRuntime.Backend != "cpu") return; // the CUDA build has Linux libtorch only
+        if (!string.Equals(ZfViz.Runtime.TorchRuntime.Backend, "cpu", StringComparison.Ordinal)) return; // the CUDA build has Linux libtorch only
         foreach (var (os, rid, library) in LibTorchByOs)
         {
             var path = Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", library);
