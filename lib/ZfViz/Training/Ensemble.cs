@@ -53,6 +53,14 @@ public sealed class EnsembleScorer(ImageDataset data, int batchSize = 256, int? 
         return Evaluator.Score(average, data.Labels);
     }
 
+    /// <summary>A network's softmax outputs on the data, <c>[images, classes]</c>, computed on first use and kept: the
+    /// scorer owns them (do not dispose them), e.g. to weight members differently.</summary>
+    public Tensor Probabilities(TrainedModel model)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Outputs(model);
+    }
+
     /// <summary>How many networks were evaluated so far (each once).</summary>
     public int Evaluated => outputs.Count;
 

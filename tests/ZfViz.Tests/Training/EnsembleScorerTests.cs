@@ -31,6 +31,9 @@ public class EnsembleScorerTests
                 Assert.Equal(fresh.Top5Error, kept.Top5Error);
             }
             Assert.Equal(3, scorer.Evaluated);
+            using var direct = Evaluator.Probabilities(b, test, 16, padding);
+            Assert.True(direct.allclose(scorer.Probabilities(b), rtol: 0, atol: 0), "kept outputs differ from a fresh evaluation");
+            Assert.Same(scorer.Probabilities(b), scorer.Probabilities(b));
         }
     }
 
