@@ -11,8 +11,13 @@ public static class Ensemble
     public static Tensor Probabilities(IReadOnlyList<TrainedModel> members, ImageDataset data, int batchSize = 256, int? tenViewPadding = null)
     {
         if (members.Count == 0) throw new ArgumentException("An ensemble needs at least one model.");
-        var outputs = members.Select(m => Evaluator.Probabilities(m, data, batchSize, tenViewPadding)).ToList();
-        try { return Average(outputs); }
+        var outputs = new List<Tensor>(members.Count);
+        try
+        {
+            // filled in the try: a member that fails to evaluate does not leak the outputs made before it
+            foreach (var m in members) outputs.Add(Evaluator.Probabilities(m, data, batchSize, tenViewPadding));
+            return Average(outputs);
+        }
         finally { foreach (var p in outputs) p.Dispose(); }
     }
 
