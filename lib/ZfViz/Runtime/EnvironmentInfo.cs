@@ -11,7 +11,7 @@ public sealed record EnvironmentInfo(
     string ZfVizVersion, string DotNetVersion, string Os, string TorchSharpVersion, string TorchBackend,
     string Device, bool CudaAvailable, int Threads, string Profile, string DataRoot, string ModelsRoot,
     string? RepoRoot, string TorchFix, string? TorchError, string Numerics, string? OnednnMaxCpuIsa, bool ConvChannelPadding, string NumericsFile,
-    string? ConfigError = null, string ConvLayout = ConvLayouts.DefaultName)
+    string? ConfigError = null, string ConvLayout = ConvLayouts.DefaultName, string HugePages = "")
 {
     /// <summary>
     /// Collects the facts. libtorch failing to load is reported in <see cref="TorchError"/>; a setting the user got
@@ -63,7 +63,8 @@ public sealed record EnvironmentInfo(
             ZfVizPaths.DataRoot, ZfVizPaths.ModelsRoot, ZfVizPaths.FindRepoRoot(), fix, error.Length == 0 ? null : error,
             NumericsGuard.Status?.Verdict ?? "not applied (libtorch did not start)",
             NumericsGuard.Status?.Isa, NumericsGuard.Status?.PadChannels ?? false, NumericsSettings.DefaultPath, configError,
-            ConvLayouts.Name(NumericsGuard.Status?.Layout ?? ZfViz.Runtime.Numerics.ConvLayout.Default) ?? ConvLayouts.DefaultName);
+            ConvLayouts.Name(NumericsGuard.Status?.Layout ?? ZfViz.Runtime.Numerics.ConvLayout.Default) ?? ConvLayouts.DefaultName,
+            HugePagePolicy.Describe());
     }
 
     static string Version(Assembly a) =>
@@ -80,6 +81,7 @@ public sealed record EnvironmentInfo(
         yield return ("device", TorchError is null && ConfigError is null ? Device : "unavailable");
         yield return ("CUDA available", CudaAvailable ? "yes" : "no");
         yield return ("threads", Threads.ToString());
+        if (HugePages.Length > 0) yield return ("huge pages", HugePages);
         yield return ("profile", Profile);
         yield return ("data root", DataRoot + $"  (${ZfVizPaths.DataVariable})");
         yield return ("models", ModelsRoot + $"  (${ZfVizPaths.ModelsVariable})");

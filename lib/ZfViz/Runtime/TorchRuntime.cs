@@ -9,7 +9,7 @@ namespace ZfViz.Runtime;
 /// <see cref="Initialize"/> first. Device: $ZFVIZ_DEVICE (cpu | cuda | auto), default auto = CUDA when this build
 /// uses the CUDA libtorch and a GPU is present. Threads: $ZFVIZ_THREADS, default libtorch's choice (one per core).
 /// Before libtorch loads it applies this machine's numerics verdict (<see cref="NumericsGuard"/>: a oneDNN ISA cap
-/// where libtorch's default convolutions are wrong on this CPU) and OpenMP's passive wait.
+/// where libtorch's default convolutions are wrong on this CPU), OpenMP's passive wait and huge pages for large tensors.
 /// </summary>
 public static class TorchRuntime
 {
@@ -47,6 +47,7 @@ public static class TorchRuntime
 
             NumericsGuard.Apply(); // before libtorch loads: CPU convolutions run on every build
             OpenMpPolicy.PreferPassiveWait(); // before libtorch loads; see OpenMpPolicy
+            HugePagePolicy.PreferHugePages(); // before libtorch loads; see HugePagePolicy
             var type = Backend == "cuda" && want != "cpu" ? DeviceType.CUDA : DeviceType.CPU;
             torch.InitializeDeviceType(type);
             if (type == DeviceType.CUDA && !torch.cuda.is_available())
