@@ -4,7 +4,8 @@ namespace ZfViz.Training;
 /// Layout of a training run folder:
 /// <c>config.json</c> (NetConfig), <c>options.json</c>, <c>metrics.jsonl</c>, <c>state.safetensors</c> (latest
 /// resumable state, rewritten each epoch), <c>checkpoints/epoch-NNN.safetensors</c> (kept epochs, for Fig. 4),
-/// <c>model.safetensors</c> (final model, written when the run completes).
+/// <c>model.safetensors</c> (final model, written when the run completes), <c>trained-on.txt</c> (the training set asked
+/// for, when the model store trained it).
 /// </summary>
 public static class RunFiles
 {
@@ -13,6 +14,8 @@ public static class RunFiles
     public static string Metrics(string run) => Path.Combine(run, MetricsLog.FileName);
     public static string State(string run) => Path.Combine(run, "state.safetensors");
     public static string FinalModel(string run) => Path.Combine(run, "model.safetensors");
+    /// <summary>What the run was asked to train on (data set and image count), written by <see cref="ModelStore.LoadOrTrain"/>.</summary>
+    public static string TrainedOn(string run) => Path.Combine(run, "trained-on.txt");
     public static string CheckpointDir(string run) => Path.Combine(run, "checkpoints");
     public static string EpochCheckpoint(string run, int epoch) => Path.Combine(CheckpointDir(run), $"epoch-{epoch:D3}.safetensors");
 

@@ -82,4 +82,8 @@ public static class TrainingData
     /// </summary>
     public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
         data.Sample(split == "train" ? profile.TrainImages : profile.EvalImages, seed: split == "train" ? 2014_0001 : 2014_0002);
+
+    /// <summary>What <see cref="Sized"/> trains on for a profile, as a run folder records it (see <see cref="ModelStore.LoadOrTrain"/>).</summary>
+    public static string SizedDescription(string dataName, Profile profile) =>
+        $"{dataName}, {(profile.TrainImages is { } n ? $"{n} training images" : "every training image")}";
 }

@@ -62,7 +62,7 @@ public static class VariantStudy
     /// <summary>
     /// Trains (or loads) every variant on <paramref name="train"/> with <paramref name="options"/> and measures it on
     /// <paramref name="train"/> and <paramref name="validation"/>. Runs live in <paramref name="root"/>/NN-label; a
-    /// folder trained with another config or options is moved aside first (see <see cref="ModelStore.LoadOrTrain"/>).
+    /// folder trained with another config, options, epoch count or number of images is moved aside first (see <see cref="ModelStore.LoadOrTrain"/>).
     /// <paramref name="log"/> hears one line as each variant starts and ends; <paramref name="training"/> the batches.
     /// </summary>
     public static IReadOnlyList<VariantResult> Run(IReadOnlyList<Variant> variants, ImageDataset train, ImageDataset validation,
@@ -100,7 +100,8 @@ public static class VariantStudy
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (model, loaded) = ModelStore.LoadOrTrain(run, v.Config, options, () => (train, validation), training, log,
-            starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({position})"));
+            starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({position})"),
+            trainedOn: $"{train.Name}, {train.Count} training images");
         using var _ = model;
         double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
         var onTrain = Evaluator.Evaluate(model, train);
