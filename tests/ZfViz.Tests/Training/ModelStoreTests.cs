@@ -6,11 +6,16 @@ using ZfViz.Training;
 namespace ZfViz.Tests.Training;
 
 [Collection(nameof(SharedTorchState))]
-public class ModelStoreTests
+public sealed class ModelStoreTests : IDisposable
 {
-    static (string Run, NetConfig Config, TrainingOptions Options) FolderOf(NetConfig config)
+    // xunit makes one instance per test: the temporary model store of each test goes when the test ends.
+    readonly string store = Directory.CreateTempSubdirectory("zfviz-store").FullName;
+
+    public void Dispose() => Directory.Delete(store, recursive: true);
+
+    (string Run, NetConfig Config, TrainingOptions Options) FolderOf(NetConfig config)
     {
-        var run = Path.Combine(Directory.CreateTempSubdirectory("zfviz-store").FullName, "zfnet-cifar", "quick");
+        var run = Path.Combine(store, "zfnet-cifar", "quick");
         Directory.CreateDirectory(run);
         var options = TrainingOptions.ForProfile(Profile.Quick, config);
         File.WriteAllText(RunFiles.Config(run), config.ToJson());
