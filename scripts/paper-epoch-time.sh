@@ -24,7 +24,8 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ -d "$data/imagenette/imagenette2-320" ] || [ -d "$data/imagenette/imagenette2" ]; then
+if [ -n "$(ls -d "$data"/imagenette/imagenette2-320 "$data"/imagenette/imagenette2 "$data"/imagenette/imagenette2-160 2>/dev/null)" ]; then
+  # the variants Imagenette.VariantRoot accepts
   root=$data
   echo "timing on Imagenette in $data/imagenette"
 else

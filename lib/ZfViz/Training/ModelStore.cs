@@ -28,7 +28,7 @@ public static class ModelStore
         {
             data ??= TrainingData.For(TrainingData.DefaultFor(config), config, profile);
             return (TrainingData.Sized(data("train"), "train", profile), TrainingData.Sized(data("test"), "test", profile));
-        }, progress, Console.WriteLine, trainedOn: data is null ? TrainingData.SizedDescription(TrainingData.DefaultFor(config), profile) : null).Model;
+        }, progress, Console.WriteLine, trainedOn: data is null ? TrainingData.TrainedOn(TrainingData.DefaultFor(config), profile.TrainImages) : null).Model;
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ public static class ProfileModels
         var run = RunDirectory(profile, config, data, seed);
         return ModelStore.LoadOrTrain(run, config, Options(profile, config, seed), () =>
             (TrainingData.Sized(data.ForTraining("train"), "train", profile), TrainingData.Sized(data.ForTraining("test"), "test", profile)),
-            progress, Console.WriteLine, trainedOn: TrainingData.SizedDescription(data.Name, profile)).Model;
+            progress, Console.WriteLine, trainedOn: TrainingData.TrainedOn(data.Name, profile.TrainImages)).Model;
     }
 
     /// <summary>The Table 3 rows a profile trains (notebook 09): all nine at CIFAR scale; at 224 on a CPU, a night's

@@ -83,7 +83,8 @@ public static class TrainingData
     public static ImageDataset Sized(ImageDataset data, string split, Profile profile) =>
         data.Sample(split == "train" ? profile.TrainImages : profile.EvalImages, seed: split == "train" ? 2014_0001 : 2014_0002);
 
-    /// <summary>What <see cref="Sized"/> trains on for a profile, as a run folder records it (see <see cref="ModelStore.LoadOrTrain"/>).</summary>
-    public static string SizedDescription(string dataName, Profile profile) =>
-        $"{dataName}, {(profile.TrainImages is { } n ? $"{n} training images" : "every training image")}";
+    /// <summary>The training set a run folder records (see <see cref="ModelStore.LoadOrTrain"/>): the data set and how
+    /// many of its images, e.g. a profile's <see cref="Profile.TrainImages"/> (null: every image).</summary>
+    public static string TrainedOn(string dataName, int? images) =>
+        $"{dataName}, {(images is { } n ? $"{n} training images" : "every training image")}";
 }

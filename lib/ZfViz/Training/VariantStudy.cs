@@ -101,7 +101,7 @@ public static class VariantStudy
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (model, loaded) = ModelStore.LoadOrTrain(run, v.Config, options, () => (train, validation), training, log,
             starting: load => log?.Invoke($"{v.Label}: {(load ? "loading" : "training")} ({position})"),
-            trainedOn: $"{train.Name}, {train.Count} training images");
+            trainedOn: TrainingData.TrainedOn(train.Name, train.Count));
         using var _ = model;
         double seconds = loaded ? 0 : clock.Elapsed.TotalSeconds;
         var onTrain = Evaluator.Evaluate(model, train);

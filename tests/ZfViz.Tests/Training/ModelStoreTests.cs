@@ -95,37 +95,32 @@ public sealed class ModelStoreTests : IDisposable
     public void LoadOrTrainRetrainsWhenTheBudgetGrowsAndLoadsWhenItIsTheSame()
     {
         // The bug this guards: a Table 3 study whose epochs and images were raised loaded the smaller runs as finished.
-        var root = Directory.CreateTempSubdirectory("zfviz-store-budget").FullName;
-        try
-        {
-            var run = Path.Combine(root, "01-baseline");
-            var config = Presets.ZfNetCifar.WithConv(1, l => l with { Filters = 8 });
-            var all = SyntheticData.Gratings(32, 32, 3, 10, seed: 4);
-            var small = all.Sample(16, seed: 1);
-            var options = new TrainingOptions(Epochs: 1, BatchSize: 8, ChannelsLast: false);
-            var logged = new List<string>();
-            (ImageDataset, ImageDataset?) Data(ImageDataset train) => (train, null);
-            (TrainedModel Model, bool Loaded) Call(ImageDataset train, TrainingOptions o) =>
-                ModelStore.LoadOrTrain(run, config, o, () => Data(train), log: logged.Add, trainedOn: $"gratings, {train.Count} training images");
+        var run = Path.Combine(store, "01-baseline");
+        var config = Presets.ZfNetCifar.WithConv(1, l => l with { Filters = 8 });
+        var all = SyntheticData.Gratings(32, 32, 3, 10, seed: 4);
+        var small = all.Sample(16, seed: 1);
+        var options = new TrainingOptions(Epochs: 1, BatchSize: 8, ChannelsLast: false);
+        var logged = new List<string>();
+        (ImageDataset, ImageDataset?) Data(ImageDataset train) => (train, null);
+        (TrainedModel Model, bool Loaded) Call(ImageDataset train, TrainingOptions o) =>
+            ModelStore.LoadOrTrain(run, config, o, () => Data(train), log: logged.Add, trainedOn: TrainingData.TrainedOn("gratings", train.Count));
 
-            var first = Call(small, options); first.Model.Dispose();
-            Assert.False(first.Loaded);
-            Assert.Equal("gratings, 16 training images", File.ReadAllText(RunFiles.TrainedOn(run)));
-            var again = Call(small, options); again.Model.Dispose();
-            Assert.True(again.Loaded);
-            Assert.Empty(logged);
+        var first = Call(small, options); first.Model.Dispose();
+        Assert.False(first.Loaded);
+        Assert.Equal("gratings, 16 training images", File.ReadAllText(RunFiles.TrainedOn(run)));
+        var again = Call(small, options); again.Model.Dispose();
+        Assert.True(again.Loaded);
+        Assert.Empty(logged);
 
-            var longer = Call(small, options with { Epochs = 2 }); longer.Model.Dispose();
-            Assert.False(longer.Loaded);
-            Assert.Equal(2, MetricsLog.Read(RunFiles.Metrics(run)).Count);
-            Assert.Contains("finished after 1 epoch(s), not the 2 asked for", Assert.Single(logged));
+        var longer = Call(small, options with { Epochs = 2 }); longer.Model.Dispose();
+        Assert.False(longer.Loaded);
+        Assert.Equal(2, MetricsLog.Read(RunFiles.Metrics(run)).Count);
+        Assert.Contains("finished after 1 epoch(s), not the 2 asked for", Assert.Single(logged));
 
-            var larger = Call(all, options with { Epochs = 2 }); larger.Model.Dispose();
-            Assert.False(larger.Loaded);
-            Assert.Contains("trained on gratings, 16 training images, not gratings, 32 training images", logged[1]);
-            Assert.Equal(2, Directory.GetDirectories(root, "01-baseline.replaced-*").Length);
-        }
-        finally { Directory.Delete(root, recursive: true); }
+        var larger = Call(all, options with { Epochs = 2 }); larger.Model.Dispose();
+        Assert.False(larger.Loaded);
+        Assert.Contains("trained on gratings, 16 training images, not gratings, 32 training images", logged[1]);
+        Assert.Equal(2, Directory.GetDirectories(store, "01-baseline.replaced-*").Length);
     }
 
     [Fact]
@@ -136,7 +131,7 @@ public sealed class ModelStoreTests : IDisposable
     [Fact]
     public void ANamedRunTrainsIntoItsOwnFolderOnceThenLoads()
     {
-        var root = Directory.CreateTempSubdirectory("zfviz-store-named").FullName;
+        var root = store;
         var before = Environment.GetEnvironmentVariable("ZFVIZ_MODELS");
         Environment.SetEnvironmentVariable("ZFVIZ_MODELS", root);
         try
@@ -151,10 +146,6 @@ public sealed class ModelStoreTests : IDisposable
             Assert.True(first.Net.Conv("conv1").weight!.allclose(second.Net.Conv("conv1").weight!, 0, 0));
             Assert.Throws<ArgumentException>(() => ModelStore.GetOrTrain("zfnet-cifar", Profile.Quick, _ => data, options: options, runName: "a/b"));
         }
-        finally
-        {
-            Environment.SetEnvironmentVariable("ZFVIZ_MODELS", before);
-            Directory.Delete(root, recursive: true);
-        }
+        finally { Environment.SetEnvironmentVariable("ZFVIZ_MODELS", before); }
     }
 }
