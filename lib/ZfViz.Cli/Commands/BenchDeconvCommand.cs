@@ -97,6 +97,12 @@ public static class BenchDeconvCommand
             yield return "  * timed on the first activations and scaled to all";
         yield return "  limit: one Project call each over the batched call's arithmetic at the ceiling's speed, the most any";
         yield return "  batching can gain here; where it is near 10x or below, projections are compute-bound, not overhead-bound";
+        foreach (var p in r.Projections.Where(p => p.Steps is { Count: > 0 }))
+        {
+            double total = p.Steps!.Sum(s => s.Seconds);
+            yield return string.Create(c, $"  {p.Layer} batched, by reverse step (one more call, {total:0.000} s): ") +
+                string.Join(", ", p.Steps!.Where(s => s.Seconds >= 0.005 * total).Select(s => string.Create(c, $"{s.Step} {s.Seconds:0.000} s ({100 * s.Seconds / total:0}%)")));
+        }
         foreach (var (n, peak, baseline) in r.Memory)
             yield return string.Create(c, $"peak RSS of top-9 search, N = {n,6}: {peak / 1024.0,8:0.0} MB (RSS before it: {baseline / 1024.0:0.0} MB, growth {(peak - baseline) / 1024.0:0.0} MB)");
         if (r.Memory.Count >= 2)

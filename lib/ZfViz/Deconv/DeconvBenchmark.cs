@@ -14,7 +14,9 @@ namespace ZfViz.Deconv;
 /// <c>zfviz project</c> does), measured on the first <paramref name="NaiveCount"/> activations and scaled.</param>
 /// <param name="Flops">Floating-point operations of the batched call's transposed convolutions (see
 /// <see cref="ProjectionPlanner.ProjectionFlops"/>).</param>
-public sealed record ProjectionTiming(string Layer, int Count, double Batched, double OneAtATime, double WholeMaps, double Naive, int NaiveCount, double Flops)
+/// <param name="Steps">One more batched call, timed per reverse step (<see cref="ReverseStepTimes"/>): where its time goes.</param>
+public sealed record ProjectionTiming(string Layer, int Count, double Batched, double OneAtATime, double WholeMaps, double Naive, int NaiveCount, double Flops,
+    IReadOnlyList<(string Step, double Seconds)>? Steps = null)
 {
     /// <summary>Speed the batched call's convolutions reached, in GFLOP/s.</summary>
     public double BatchedGflops => Flops / Batched / 1e9;
@@ -107,7 +109,11 @@ public static class DeconvBenchmark
                 }) * localPoints.Count / naiveCount);
             }
             double flops = net.Planner.ProjectionFlops(trace, layer, localPoints[0]) * localPoints.Count;
-            timings.Add(new ProjectionTiming(name, localPoints.Count, batched, single, whole, naive, naiveCount, flops));
+            var steps = new ReverseStepTimes();
+            net.StepTimes = steps;
+            try { net.Project(trace, layer, localPoints).Dispose(); }
+            finally { net.StepTimes = null; }
+            timings.Add(new ProjectionTiming(name, localPoints.Count, batched, single, whole, naive, naiveCount, flops, steps.Totals));
         }
         all.Dispose();
         double ceiling = CeilingGflops(repeats);

@@ -27,6 +27,9 @@ public sealed class Deconvnet
     /// <summary>Chunk sizes of the batched way down and the FLOP count the benchmark reads.</summary>
     public ProjectionPlanner Planner { get; }
 
+    /// <summary>When set, every reverse step adds its wall time here (the benchmark's per-step profile); null: not timed.</summary>
+    public ReverseStepTimes? StepTimes { get; set; }
+
     public IReadOnlyList<DeconvLayer> Layers { get; }
     public int InputChannels => Layers[0].Conv.InChannels;
 
@@ -297,6 +300,7 @@ public sealed class Deconvnet
         {
             var step = Layers[l].Steps[i];
             var stepTrace = trace.Steps[l][i];
+            long started = StepTimes is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             if (point)
             {
                 // Single activations: elementwise steps act on the values alone until the first convolution.
@@ -306,6 +310,7 @@ public sealed class Deconvnet
                 {
                     signal = conv.ReversePoints(signal, pointFeatures!, pointValues!, stepTrace);
                     point = false;
+                    StepTimes?.Add($"{Layers[l].Name} {step.Kind}", started);
                     continue;
                 }
                 signal = Densify(signal, pointFeatures!, pointValues!);
@@ -313,6 +318,7 @@ public sealed class Deconvnet
             }
             if (step is ConvStep c) beforeConv?.Invoke(c, signal);
             signal = step.Reverse(signal, stepTrace);
+            StepTimes?.Add($"{Layers[l].Name} {step.Kind}", started);
             observe?.Invoke(l, i, signal);
         }
         if (point) throw new InvalidOperationException("The way down never reached a convolution.");

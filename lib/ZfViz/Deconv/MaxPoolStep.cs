@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using ZfViz.Runtime;
+using ZfViz.Runtime.Numerics;
 
 namespace ZfViz.Deconv;
 
@@ -43,7 +44,7 @@ public sealed class MaxPoolStep : DeconvStep
         var g = Geometry;
         var device = signal.Values.device;
         long s = signal.Count, c = signal.Values.shape[1], h = signal.Height, w = signal.Width;
-        int hp = trace.OutputHeight, wp = trace.OutputWidth, win = trace.InputWidth;
+        int hp = trace.OutputHeight, wp = trace.OutputWidth;
         if (signal.Top.All(t => t == 0) && signal.Left.All(l => l == 0) && h == hp && w == wp)
         {
             // Whole pooled maps (deep layers of small networks): the switches are the output positions themselves.
@@ -63,27 +64,30 @@ public sealed class MaxPoolStep : DeconvStep
         using var wpS = wp.ToScalar();
         using var hpLast = (hp - 1).ToScalar();
         using var wpLast = (wp - 1).ToScalar();
-        using var winS = win.ToScalar();
         var one = HeldScalars.One;
         var rows = tensor(signal.Top, device: device).view(s, 1, 1).add(HeldScalars.Arange(h, device: device).view(1, h, 1), one);
         var cols = tensor(signal.Left, device: device).view(s, 1, 1).add(HeldScalars.Arange(w, device: device).view(1, 1, w), one);
         var inside = rows.ge(HeldScalars.Zero).logical_and(rows.lt(hpS)).logical_and(cols.ge(HeldScalars.Zero)).logical_and(cols.lt(wpS)); // [S,h,w]
         var image = tensor(signal.Image, device: device).view(s, 1, 1);
         var row = image.mul(hpS).add(rows.clamp(HeldScalars.Zero, hpLast), one).mul(wpS).add(cols.clamp(HeldScalars.Zero, wpLast), one);
-        var switches = trace.SwitchesChannelsLast.to(device).index_select(0, row.view(-1)).view(s, h, w, c).permute(0, 3, 1, 2); // [S,C,h,w]
+        // Each covered position's switch, as its place inside its own pooling window (ky * kernelX + kx)...
+        var offsets = trace.SwitchOffsetsChannelsLast(g).to(device).index_select(0, row.view(-1)); // [S*h*w, C]
+        // ...looked up as an index into this selection's output window: window (i, j) starts at row i * strideY and
+        // column j * strideX of it, and the switch lies (ky, kx) further on.
+        var place = tensor(Enumerable.Range(0, g.KernelY * g.KernelX).Select(k => (long)(k / g.KernelX) * outW + k % g.KernelX).ToArray(), device: device);
+        var windowStart = tensor(Enumerable.Range(0, (int)(h * w)).Select(p => (long)(p / w) * g.StrideY * outW + p % w * g.StrideX).ToArray(), device: device).view(1, h * w, 1);
+        var local = place.index_select(0, offsets.flatten().to_type(ScalarType.Int32)).view(s, h * w, c).add_(windowStart, one);
+        // Positions outside the pooled map carry no signal (their clamped switches point at real, other windows).
+        var values = signal.InsideMap ? signal.Values : signal.Values * inside.unsqueeze(1).to_type(signal.Values.dtype);
 
-        // Switch (flat index on the pooling input) -> flat index inside this selection's output window.
-        using var outWS = outW.ToScalar();
-        var iy = switches.div(winS, rounding_mode: RoundingMode.floor);
-        var ix = switches - iy.mul(winS);
-        var local = (iy - tensor(top, device: device).view(s, 1, 1, 1)).mul(outWS).add(ix - tensor(left, device: device).view(s, 1, 1, 1), one);
-        var insideC = inside.unsqueeze(1);
-        local = where(insideC, local, zeros_like(local));
-        var values = signal.Values * insideC.to_type(signal.Values.dtype);
-
-        var output = zeros(new long[] { s, c, outH * outW }, dtype: signal.Values.dtype, device: device)
-            .scatter_add_(2, local.reshape(s, c, h * w), values.reshape(s, c, h * w))
-            .view(s, c, outH, outW);
+        // Channels last throughout ([S, positions, C]): the switches are gathered that way, and the transposed
+        // convolutions next to this step run on channels-last maps, so no layout copy is made unless the maps
+        // arrive or must leave in the other layout.
+        var nhwc = zeros(new long[] { s, outH * outW, c }, dtype: signal.Values.dtype, device: device)
+            .scatter_add_(1, local, values.permute(0, 2, 3, 1).reshape(s, h * w, c))
+            .view(s, outH, outW, c).permute(0, 3, 1, 2);
+        var output = ConvChannelPadding.Layout == ConvLayout.ChannelsLast || ConvChannelPadding.IsChannelsLast(signal.Values)
+            ? nhwc : nhwc.contiguous();
         return signal.With(output, top, left, trace.InputHeight, trace.InputWidth).FittedToMap();
     }
 }

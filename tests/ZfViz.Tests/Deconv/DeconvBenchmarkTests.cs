@@ -36,10 +36,33 @@ public class DeconvBenchmarkTests
         Assert.Matches(@"(?m)^  conv1 +\d+ ", r.Stdout);
         // conv2 runs conv1's transposed convolution, so it has a speed and a limit
         Assert.Matches(@"(?m)^  conv2 +\d+ +[0-9.]+ +\d+ .*\d+\.\dx\s*$", r.Stdout);
+        // conv2's batched call timed per reverse step, top layer first
+        Assert.Matches(@"(?m)^  conv2 batched, by reverse step \(one more call, [0-9.]+ s\): .*conv1 conv [0-9.]+ s \(\d+%\)", r.Stdout);
         var peaks = Regex.Matches(r.Stdout, @"peak RSS of top-9 search, N = +(\d+): +([0-9.]+) MB");
         Assert.Equal(["16", "40"], peaks.Select(m => m.Groups[1].Value));
         Assert.All(peaks, m => Assert.True(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > 50, m.Value));
         Assert.Contains("peak memory from N = 16 to 40:", r.Stdout);
+    }
+
+    [Fact]
+    public void StepTimesNameEveryReverseStepTopDownAndAddUpOverCalls()
+    {
+        using var model = TestNets.Build(3, [new(4, 3, 1, 1, Pool: (2, 2, 0)), new(5, 3, 1, 1)]);
+        var net = Deconvnet.FromModule(model);
+        using var trace = net.Forward(randn(2, 3, 8, 8), 1);
+        var points = new[] { new ActivationPoint(0, 2, 1, 1, 1f), new ActivationPoint(1, 4, 0, 0, 0.5f) };
+        net.Project(trace, 1, points).Dispose(); // untimed: no times attached
+        var times = new ReverseStepTimes();
+        net.StepTimes = times;
+        net.Project(trace, 1, points).Dispose();
+        var once = times.Totals.ToDictionary(t => t.Step, t => t.Seconds);
+        // The way down from conv2: its filter (the point step), relu and pooling of conv1, conv1's transposed convolution.
+        // conv2's own relu acts on the point values before that and is part of no window pass: it is not timed.
+        Assert.Equal(["conv2 conv", "conv1 pool", "conv1 relu", "conv1 conv"], times.Totals.Select(t => t.Step));
+        Assert.All(times.Totals, t => Assert.True(t.Seconds > 0, t.Step));
+        net.Project(trace, 1, points).Dispose();
+        Assert.All(times.Totals, t => Assert.True(t.Seconds > once[t.Step], t.Step));
+        Assert.Equal(times.Totals.Sum(t => t.Seconds), times.TotalSeconds, 12);
     }
 
     [Theory]
