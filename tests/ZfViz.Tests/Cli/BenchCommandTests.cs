@@ -4,14 +4,21 @@ namespace ZfViz.Tests.Cli;
 
 public class BenchCommandTests
 {
+    /// <summary>One folder for every verdict file of the test run, deleted when the test process exits (declared first: static fields start in order).</summary>
+    static readonly TempFolder VerdictFolder = KeptUntilExit(new TempFolder("zfviz-bench-"));
+
     /// <summary>A verdict (written to a temporary settings file) that caps oneDNN at SSE41, right on every CPU, with bfloat16 not verified.</summary>
     static readonly Dictionary<string, string> NotVerified = WithVerdict(Runtime.NumericsTests.Verdict("SSE41"));
 
+    static TempFolder KeptUntilExit(TempFolder folder)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        return folder;
+    }
+
     static Dictionary<string, string> WithVerdict(ZfViz.Runtime.Numerics.NumericsSettings verdict)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "zfviz-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, "numerics.json");
+        var path = Path.Combine(VerdictFolder.Path, $"numerics-{Guid.NewGuid():N}.json");
         verdict.Save(path);
         return new() { [ZfViz.Runtime.Numerics.NumericsSettings.FileVariable] = path, [ZfViz.Runtime.Numerics.NumericsDoctor.IsaVariable] = "" };
     }

@@ -66,7 +66,8 @@ public class CliBasicsTests
     [Fact]
     public void FixTorchIsSkippedWhereTheSystemLibraryAlreadyHasTheVersion()
     {
-        var dir = Directory.CreateTempSubdirectory("zfviz-fix").FullName;
+        using var dirFolder = new TempFolder("zfviz-fix");
+        var dir = dirFolder.Path;
         var so = Path.Combine(dir, "libLibTorchSharp.so");
         File.WriteAllBytes(so, ElfVersionNeedsTests.TinyElf());
         var recent = Path.Combine(dir, "libstdc++.so.6");
@@ -81,7 +82,8 @@ public class CliBasicsTests
     [Fact]
     public void FixTorchPatchesOnceThenIsANoOp()
     {
-        var dir = Directory.CreateTempSubdirectory("zfviz-fix").FullName;
+        using var dirFolder = new TempFolder("zfviz-fix");
+        var dir = dirFolder.Path;
         var so = Path.Combine(dir, "sub", "libLibTorchSharp.so");
         Directory.CreateDirectory(Path.GetDirectoryName(so)!);
         File.WriteAllBytes(so, ElfVersionNeedsTests.TinyElf());

@@ -8,8 +8,12 @@ namespace ZfViz.Tests.Notebook;
 
 /// <summary>Static chart images in executed copies (for GitHub's view and PDF export, which run no JavaScript).</summary>
 [Collection("tools root")]
-public class ExecutedNotebookChartImagesTests
+public class ExecutedNotebookChartImagesTests : IDisposable
 {
+    readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
     static JsonObject HtmlOutput(string html) =>
         new() { ["output_type"] = "display_data", ["metadata"] = new JsonObject(), ["data"] = new JsonObject { ["text/html"] = new JsonArray(html) } };
 
@@ -17,7 +21,7 @@ public class ExecutedNotebookChartImagesTests
         Charts.Lines("Learning curve " + name, "epoch", "error %", [new Series(name, [1, 2, 3, 4, 5], y)]));
 
     /// <summary>An executed copy as the runner writes it: the setup cell's output, one chart, then one output with two charts.</summary>
-    static string ExecutedCopy()
+    string ExecutedCopy()
     {
         JsonObject Cell(params JsonObject[] outputs) => new()
         {
@@ -32,7 +36,7 @@ public class ExecutedNotebookChartImagesTests
                 Cell(HtmlOutput(Curve("a", [1, 3, 2, 5, 4]) + "\n<p>and</p>\n" + Curve("b", [5, 4, 3, 2, 1])))),
             ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
         };
-        var path = Path.Combine(Directory.CreateTempSubdirectory("zfviz-executed").FullName, "02-training.ipynb");
+        var path = Path.Combine(temp.New("zfviz-executed"), "02-training.ipynb");
         File.WriteAllText(path, nb.ToJsonString());
         return path;
     }

@@ -3,13 +3,17 @@ using ZfViz.Notebook;
 
 namespace ZfViz.Tests.Notebook;
 
-public class ExecutedNotebookCleanerTests
+public class ExecutedNotebookCleanerTests : IDisposable
 {
+    readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
     static JsonObject Plain(string text) => new() { ["output_type"] = "display_data", ["metadata"] = new JsonObject(), ["data"] = new JsonObject { ["text/plain"] = new JsonArray(text) } };
     static JsonObject Html(string html) => new() { ["output_type"] = "display_data", ["metadata"] = new JsonObject(), ["data"] = new JsonObject { ["text/html"] = new JsonArray(html) } };
     static JsonObject Stream(string text) => new() { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = new JsonArray(text) };
 
-    static string Write(params JsonArray[] cellOutputs)
+    string Write(params JsonArray[] cellOutputs)
     {
         var nb = new JsonObject
         {
@@ -19,7 +23,7 @@ public class ExecutedNotebookCleanerTests
             }).ToArray()),
             ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
         };
-        var path = Path.Combine(Directory.CreateTempSubdirectory("zfviz-clean").FullName, "nb.ipynb");
+        var path = Path.Combine(temp.New("zfviz-clean"), "nb.ipynb");
         File.WriteAllText(path, nb.ToJsonString());
         return path;
     }

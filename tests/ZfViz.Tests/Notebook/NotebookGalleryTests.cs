@@ -9,8 +9,12 @@ using ZfViz.Viz;
 namespace ZfViz.Tests.Notebook;
 
 [Collection("tools root")]
-public class NotebookGalleryTests
+public class NotebookGalleryTests : IDisposable
 {
+    readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
     static JsonObject Cell(string type, string source, params JsonObject[] outputs)
     {
         var cell = new JsonObject { ["cell_type"] = type, ["metadata"] = new JsonObject(), ["source"] = new JsonArray(source) };
@@ -22,9 +26,9 @@ public class NotebookGalleryTests
         new() { ["output_type"] = "display_data", ["metadata"] = new JsonObject(), ["data"] = new JsonObject { ["text/html"] = new JsonArray(html) } };
 
     /// <summary>An executed "02-training" the way the runner writes it: the setup cell's loader, a learning curve, a sheet image.</summary>
-    static (string Folder, string ChartId) ExecutedSeries()
+    (string Folder, string ChartId) ExecutedSeries()
     {
-        var folder = Directory.CreateTempSubdirectory("zfviz-executed").FullName;
+        var folder = temp.New("zfviz-executed");
         var chart = Charts.Lines("Learning curve", "epoch", "top-1 error %",
             [new Series("train", [1, 2, 3, 4, 5], [80.0, 60, 45, 40, 38]), new Series("test", [1, 2, 3, 4, 5], [82.0, 66, 55, 50, 49])]);
         var chartHtml = PlotlyNotebookHtml.ChartHtml(chart);
@@ -46,9 +50,9 @@ public class NotebookGalleryTests
         return (folder, chartId);
     }
 
-    static string Readme()
+    string Readme()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("zfviz-readme").FullName, "README.md");
+        var path = Path.Combine(temp.New("zfviz-readme"), "README.md");
         File.WriteAllText(path, "# X\n\n## Notebooks: paper section by section\n\n| # | notebook | paper |\n|---|---|---|\n" +
                                 "| 00 | [setup](notebooks/00-setup.ipynb): checks | environment |\n" +
                                 "| 02 | [training](notebooks/02-training.ipynb): curves | Sec. 3, Fig. 3 |\n\n## Next\n");
@@ -60,7 +64,8 @@ public class NotebookGalleryTests
     {
         if (!PlotlyJs.IsInstalled()) PlotlyJs.EnsureInstalled(); // the one network use of these tests (setup fetches it)
         var (folder, chartId) = ExecutedSeries();
-        var site = Directory.CreateTempSubdirectory("zfviz-site").FullName;
+        using var siteFolder = new TempFolder("zfviz-site");
+        var site = siteFolder.Path;
         var result = new NotebookGallery { ExecutedFolder = folder, SiteFolder = site, Readme = Readme() }.Build();
 
         Assert.Equal(new[] { "02-training.html" }, result.Pages);
@@ -100,7 +105,8 @@ public class NotebookGalleryTests
         chart!["data"]![ExecutedNotebookChartImages.PngMime] = Convert.ToBase64String(ms.ToArray());
         File.WriteAllText(path, nb.ToJsonString());
 
-        var site = Directory.CreateTempSubdirectory("zfviz-site").FullName;
+        using var siteFolder = new TempFolder("zfviz-site");
+        var site = siteFolder.Path;
         var result = new NotebookGallery { ExecutedFolder = folder, SiteFolder = site, Renderer = null }.Build(); // no browser needed
 
         Assert.Equal((1, 1, (string?)null), (result.Charts, result.StaticImages, result.StaticImagesNote));
@@ -113,7 +119,8 @@ public class NotebookGalleryTests
     [Fact]
     public void BadInputSaysWhatIsWrong()
     {
-        var empty = Directory.CreateTempSubdirectory("zfviz-empty").FullName;
+        using var emptyFolder = new TempFolder("zfviz-empty");
+        var empty = emptyFolder.Path;
         var site = Path.Combine(empty, "site");
         var e = Assert.Throws<UserInputException>(() => new NotebookGallery { ExecutedFolder = empty, SiteFolder = site }.Build());
         Assert.Contains("no executed notebooks", e.Message);
@@ -134,7 +141,8 @@ public class NotebookGalleryTests
     [Fact]
     public void TheCliExitsNonZeroWithAClearMessageForAFolderWithoutExecutedCopies()
     {
-        var empty = Directory.CreateTempSubdirectory("zfviz-empty").FullName;
+        using var emptyFolder = new TempFolder("zfviz-empty");
+        var empty = emptyFolder.Path;
         var r = CliProcess.Run("notebooks", "html", "--executed", empty, "--out", Path.Combine(empty, "site"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("zfviz: error:", r.Stderr);
@@ -146,7 +154,8 @@ public class NotebookGalleryTests
     {
         if (!PlotlyJs.IsInstalled()) PlotlyJs.EnsureInstalled();
         var (folder, chartId) = ExecutedSeries();
-        var site = Directory.CreateTempSubdirectory("zfviz-site").FullName;
+        using var siteFolder = new TempFolder("zfviz-site");
+        var site = siteFolder.Path;
         var browser = new ChartImageRenderer(ChartImageRenderer.FindBrowser()!);
         var result = new NotebookGallery { ExecutedFolder = folder, SiteFolder = site, Renderer = browser }.Build();
 

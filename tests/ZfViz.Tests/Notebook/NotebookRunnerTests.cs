@@ -48,7 +48,8 @@ public class NotebookRunnerTests
     [Fact]
     public void DiscoveryIsInFileNameOrderAndRejectsMissingOrEmptyFolders()
     {
-        var dir = Directory.CreateTempSubdirectory("zfviz-nbs").FullName;
+        using var dirFolder = new TempFolder("zfviz-nbs");
+        var dir = dirFolder.Path;
         Assert.Throws<UserInputException>(() => NotebookRunner.Discover(dir));
         foreach (var n in new[] { "10-b.ipynb", "02-a.ipynb", "00-setup.ipynb" }) File.WriteAllText(Path.Combine(dir, n), "{}");
         Assert.Equal(new[] { "00-setup.ipynb", "02-a.ipynb", "10-b.ipynb" }, NotebookRunner.Discover(dir).Select(Path.GetFileName));
@@ -76,7 +77,8 @@ public class NotebookRunnerTests
     {
         // The committed notebooks are written like Jupyter writes them (Python's json, one-space indent, no escaping
         // of · or &): adding outputs and stripping them again must give back exactly the same file.
-        var dir = Directory.CreateTempSubdirectory("zfviz-strip").FullName;
+        using var dirFolder = new TempFolder("zfviz-strip");
+        var dir = dirFolder.Path;
         foreach (var committed in NotebookRunner.Discover(Path.Combine(ZfVizPaths.FindRepoRoot(AppContext.BaseDirectory)!, "notebooks")))
         {
             var original = File.ReadAllText(committed);

@@ -51,7 +51,8 @@ public class NotebooksCommandBadInputTests
     public void AMissingKernelSpecThatCannotBeInstalledSaysWhatToRun()
     {
         // A checkout whose local tools are not restored: no .jupyter kernel spec and no dotnet-interactive to install it.
-        var root = Directory.CreateTempSubdirectory("zfviz-root").FullName;
+        using var rootFolder = new TempFolder("zfviz-root");
+        var root = rootFolder.Path;
         File.WriteAllText(Path.Combine(root, "Notebooks.sln"), "");
         var folder = Path.Combine(root, "notebooks");
         Directory.CreateDirectory(folder);
@@ -71,7 +72,8 @@ public class NotebooksCommandBadInputTests
     [Fact]
     public void AMissingPlotlyJsWithNoNetworkSaysHowToInstallItOffline()
     {
-        var tools = Directory.CreateTempSubdirectory("zfviz-tools").FullName;
+        using var toolsFolder = new TempFolder("zfviz-tools");
+        var tools = toolsFolder.Path;
         // No network: every request goes to a proxy that does not exist.
         var offline = new Dictionary<string, string>
         {
@@ -83,7 +85,8 @@ public class NotebooksCommandBadInputTests
         Assert.False(File.Exists(Path.Combine(tools, "plotly.js-dist-min-2.28.0", "plotly.min.js")));
 
         // The gallery needs it too, and says so.
-        var executed = Directory.CreateTempSubdirectory("zfviz-executed").FullName;
+        using var executedFolder = new TempFolder("zfviz-executed");
+        var executed = executedFolder.Path;
         File.Copy(Path.Combine(NotebookFolder("1"), "00-x.ipynb"), Path.Combine(executed, "00-x.ipynb"));
         var html = CliProcess.Run(["notebooks", "html", "--executed", executed, "--out", Path.Combine(executed, "site"), "--no-static-images"], offline);
         AssertUserError(html, "plotly.js 2.28.0 is missing", "zfviz notebooks plotly-js");

@@ -37,7 +37,8 @@ public class PlotlyJsTests
     [Fact]
     public void TheInstalledPathIsUnderTheToolsRootAndMissingFileSaysHowToGetIt()
     {
-        var tools = Directory.CreateTempSubdirectory("zfviz-tools").FullName;
+        using var toolsFolder = new TempFolder("zfviz-tools");
+        var tools = toolsFolder.Path;
         WithTools(tools, () =>
         {
             Assert.Equal(Path.Combine(tools, "plotly.js-dist-min-2.28.0", "plotly.min.js"), PlotlyJs.InstalledPath);
@@ -52,7 +53,8 @@ public class PlotlyJsTests
     [Fact]
     public void ATarballWithTheWrongChecksumIsRejectedAndNothingIsWritten()
     {
-        var tools = Directory.CreateTempSubdirectory("zfviz-tools").FullName;
+        using var toolsFolder = new TempFolder("zfviz-tools");
+        var tools = toolsFolder.Path;
         var tgz = FakeTarball(tools);
         WithTools(tools, () =>
         {
@@ -67,7 +69,8 @@ public class PlotlyJsTests
     [Fact]
     public void AFileWithTheWrongContentIsNotTakenForTheInstalledOne()
     {
-        var tools = Directory.CreateTempSubdirectory("zfviz-tools").FullName;
+        using var toolsFolder = new TempFolder("zfviz-tools");
+        var tools = toolsFolder.Path;
         WithTools(tools, () =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PlotlyJs.InstalledPath)!);

@@ -59,7 +59,8 @@ public class ElfVersionNeedsTests
     [Fact]
     public void PatchChangesExactlyOneByteAndIsIdempotent()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("zfviz-elf").FullName, TorchNativeFix.LibraryName);
+        using var folder = new TempFolder("zfviz-elf");
+        var path = Path.Combine(folder.Path, TorchNativeFix.LibraryName);
         var original = TinyElf();
         File.WriteAllBytes(path, original);
 
@@ -79,7 +80,8 @@ public class ElfVersionNeedsTests
     [Fact]
     public void DryRunReportsButDoesNotWrite()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("zfviz-elf").FullName, TorchNativeFix.LibraryName);
+        using var folder = new TempFolder("zfviz-elf");
+        var path = Path.Combine(folder.Path, TorchNativeFix.LibraryName);
         File.WriteAllBytes(path, TinyElf());
         Assert.Equal(FixAction.WouldPatch, TorchNativeFix.PatchFile(path, dryRun: true).Action);
         Assert.Equal(TinyElf(), File.ReadAllBytes(path));
@@ -88,7 +90,8 @@ public class ElfVersionNeedsTests
     [Fact]
     public void NonElfAndTruncatedFilesFailWithoutDamage()
     {
-        var dir = Directory.CreateTempSubdirectory("zfviz-elf").FullName;
+        using var dirFolder = new TempFolder("zfviz-elf");
+        var dir = dirFolder.Path;
         var text = Path.Combine(dir, "a.so");
         File.WriteAllText(text, "not an elf file, just text that is long enough to have a header...........");
         var r = TorchNativeFix.PatchFile(text);
@@ -104,7 +107,8 @@ public class ElfVersionNeedsTests
     [Fact]
     public void FixIsNeededOnlyWhereTheSystemLibraryLacksTheVersion()
     {
-        var dir = Directory.CreateTempSubdirectory("zfviz-elf").FullName;
+        using var dirFolder = new TempFolder("zfviz-elf");
+        var dir = dirFolder.Path;
         var old = Path.Combine(dir, "old.so");
         var recent = Path.Combine(dir, "new.so");
         File.WriteAllBytes(old, Encoding.ASCII.GetBytes("\0GLIBCXX_3.4.30\0GLIBCXX_3.4.3\0"));
