@@ -207,6 +207,12 @@ public static class ResNet18Deconv
         long oh = size[0] - baseH, ow = size[1] - baseW;
         if (oh < 0 || ow < 0 || oh >= stride && oh > 0 || ow >= stride && ow > 0)
             throw new InvalidOperationException($"cannot map {s.shape[2]}x{s.shape[3]} back to {size[0]}x{size[1]} (stride {stride}, padding {padding}).");
+        if (padding == 0 && PolyphaseTransposedConv.Serves(weight, stride, stride, 1))
+        {
+            // The stem (64 maps to 3 colours, 7x7/2): its output padding is rows and columns no filter tap reaches.
+            using var full = PolyphaseTransposedConv.Apply(s, weight, stride, stride);
+            return nn.functional.pad(full, [0, ow, 0, oh]);
+        }
         return Runtime.Numerics.ConvChannelPadding.ConvTranspose2d(s, weight, [stride, stride], [padding, padding], [oh, ow]); // the numerics guard
     }
 
