@@ -47,7 +47,7 @@ public sealed class ConvStep : DeconvStep
         var g = Geometry;
         // Padding 0: the full transposed convolution of the window; its top-left sits at top*stride - pad on the input.
         var y = PolyphaseTransposedConv.Serves(Weight, g.StrideY, g.StrideX, Groups)
-            ? PolyphaseTransposedConv.Apply(signal.Values, Weight, g.StrideY, g.StrideX)
+            ? PolyphaseTransposedConv.Apply(signal.Values, Weight, g.StrideY, g.StrideX, Groups)
             : ConvChannelPadding.ConvTranspose2d(signal.Values, Weight, [g.StrideY, g.StrideX], [0, 0], groups: Groups);
         return Shift(signal, y, trace);
     }
