@@ -154,7 +154,7 @@ public sealed class Deconvnet
             if (p.Feature < 0 || p.Feature >= c) throw new ArgumentOutOfRangeException(nameof(points), $"Feature {p.Feature} is not in 0..{c - 1} for {Layers[layer].Name}.");
             if (p.Y < 0 || p.Y >= h || p.X < 0 || p.X >= w) throw new ArgumentOutOfRangeException(nameof(points), $"Position ({p.Y},{p.X}) is outside the {h}x{w} map of {Layers[layer].Name}.");
         }
-        int chunk = Planner.ChunkSize(trace, layer, c, 1, 1);
+        int chunk = Planner.SelectionsPerCall(trace, layer);
         var parts = new List<ProjectionBatch>();
         for (int start = 0; start < points.Count; start += chunk)
         {
@@ -295,33 +295,60 @@ public sealed class Deconvnet
         Action<int, int, WindowedSignal>? observe = null, Action<ConvStep, WindowedSignal>? beforeConv = null)
     {
         using var noGrad = no_grad();
-        bool point = pointFeatures is not null;
-        foreach (var (l, i) in StepIndicesDown(layer))
+        var steps = StepIndicesDown(layer).ToArray();
+        int next = 0;
+        // Single activations: elementwise steps act on the values alone until the first convolution.
+        for (; next < steps.Length && pointFeatures is not null; next++)
         {
+            var (l, i) = steps[next];
             var step = Layers[l].Steps[i];
-            var stepTrace = trace.Steps[l][i];
             long started = StepTimes is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
-            if (point)
+            if (step is ReluStep) pointValues = nn.functional.relu(pointValues!);
+            else if (step is ContrastNormStep) { }
+            else if (step is ConvStep conv)
             {
-                // Single activations: elementwise steps act on the values alone until the first convolution.
-                if (step is ReluStep) { pointValues = nn.functional.relu(pointValues!); continue; }
-                if (step is ContrastNormStep) continue;
-                if (step is ConvStep conv)
-                {
-                    signal = conv.ReversePoints(signal, pointFeatures!, pointValues!, stepTrace);
-                    point = false;
-                    StepTimes?.Add($"{Layers[l].Name} {step.Kind}", started);
-                    continue;
-                }
-                signal = Densify(signal, pointFeatures!, pointValues!);
-                point = false;
+                signal = conv.ReversePoints(signal, pointFeatures, pointValues!, trace.Steps[l][i]);
+                StepTimes?.Add($"{Layers[l].Name} {step.Kind}", started);
+                pointFeatures = null;
             }
+            else
+            {
+                signal = Densify(signal, pointFeatures, pointValues!);
+                pointFeatures = null;
+                next--; // the step itself runs on the dense signal below
+            }
+        }
+        if (pointFeatures is not null) throw new InvalidOperationException("The way down never reached a convolution.");
+        return ReverseWindows(trace, steps, next, signal, observe, beforeConv);
+    }
+
+    /// <summary>
+    /// Steps <paramref name="next"/>.. of the way down on a windowed signal. Before a step whose output would pass
+    /// <see cref="ProjectionPlanner.ChunkElements"/>, the selections are split into passes that fit and each goes on
+    /// alone: windows grow on the way down, so the small steps near the top run on many selections at once (few,
+    /// large calls) and the large ones near the image on few (tensors that stay in cache).
+    /// </summary>
+    WindowedSignal ReverseWindows(ForwardTrace trace, (int Layer, int Step)[] steps, int next, WindowedSignal signal,
+        Action<int, int, WindowedSignal>? observe, Action<ConvStep, WindowedSignal>? beforeConv)
+    {
+        for (; next < steps.Length; next++)
+        {
+            var (l, i) = steps[next];
+            var step = Layers[l].Steps[i];
+            int fits = Planner.SelectionsPerPass(step, signal);
+            if (signal.Count > fits)
+            {
+                var parts = new List<WindowedSignal>();
+                for (int start = 0; start < signal.Count; start += fits)
+                    parts.Add(ReverseWindows(trace, steps, next, signal.Slice(start, Math.Min(fits, signal.Count - start)), observe, beforeConv));
+                return WindowedSignal.Concat(parts);
+            }
+            long started = StepTimes is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             if (step is ConvStep c) beforeConv?.Invoke(c, signal);
-            signal = step.Reverse(signal, stepTrace);
+            signal = step.Reverse(signal, trace.Steps[l][i]);
             StepTimes?.Add($"{Layers[l].Name} {step.Kind}", started);
             observe?.Invoke(l, i, signal);
         }
-        if (point) throw new InvalidOperationException("The way down never reached a convolution.");
         return signal;
     }
 

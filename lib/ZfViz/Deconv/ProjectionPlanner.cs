@@ -42,6 +42,36 @@ public sealed class ProjectionPlanner
     }
 
     /// <summary>
+    /// Selections per pass of <see cref="Deconvnet.Project"/> from single activations of <paramref name="layer"/>: as
+    /// many as keep the projections it returns within <see cref="ChunkElements"/>. The way down splits them further
+    /// wherever a step's output would not fit (<see cref="SelectionsPerPass"/>).
+    /// </summary>
+    public int SelectionsPerCall(ForwardTrace trace, int layer)
+    {
+        long c = trace.Activations[layer].shape[1], h = 1, w = 1;
+        foreach (var (l, i) in net.StepIndicesDown(layer))
+        {
+            var step = net.Layers[l].Steps[i];
+            var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
+            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
+            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
+            if (step is ConvStep conv) c = conv.InChannels;
+        }
+        return (int)Math.Clamp(ChunkElements / Math.Max(1, c * h * w), 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// How many selections of <paramref name="signal"/> <paramref name="step"/>'s reverse takes in one pass: its output
+    /// (before fitting to the map) for that many stays within <see cref="ChunkElements"/>; at least one.
+    /// </summary>
+    public int SelectionsPerPass(DeconvStep step, WindowedSignal signal)
+    {
+        var (h, w) = step.Geometry.MapSize(signal.Height, signal.Width);
+        long channels = step is ConvStep conv ? conv.InChannels : signal.Values.shape[1];
+        return (int)Math.Clamp(ChunkElements / Math.Max(1, channels * h * w), 1, int.MaxValue);
+    }
+
+    /// <summary>
     /// Floating-point operations of the transposed convolutions that projecting one activation of
     /// <paramref name="layer"/> runs on its windows (2 per multiply-add; the elementwise steps are not counted). Every
     /// selection of a batched <see cref="Deconvnet.Project"/> call runs on windows of the same size, so a batch of S

@@ -39,6 +39,22 @@ public sealed class WindowedSignal
 
     public WindowedSignal With(Tensor values) => new(values, Top, Left, Image, MapHeight, MapWidth);
 
+    /// <summary>Selections <paramref name="start"/> .. start + count - 1 (their values a view, not a copy).</summary>
+    public WindowedSignal Slice(int start, int count) =>
+        new(Values.narrow(0, start, count), Top[start..(start + count)], Left[start..(start + count)], Image[start..(start + count)], MapHeight, MapWidth);
+
+    /// <summary>Signals of the same window size on the same map, one after another.</summary>
+    public static WindowedSignal Concat(IReadOnlyList<WindowedSignal> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var first = parts[0];
+        if (parts.Any(p => p.Height != first.Height || p.Width != first.Width || p.MapHeight != first.MapHeight || p.MapWidth != first.MapWidth))
+            throw new ArgumentException("Only signals of one window size on one map can be joined.");
+        return new WindowedSignal(cat(parts.Select(p => p.Values).ToArray(), 0),
+            parts.SelectMany(p => p.Top).ToArray(), parts.SelectMany(p => p.Left).ToArray(), parts.SelectMany(p => p.Image).ToArray(),
+            first.MapHeight, first.MapWidth);
+    }
+
     /// <summary>True when every window lies inside the map (no masking needed).</summary>
     public bool InsideMap =>
         Top.All(t => t >= 0 && t + Height <= MapHeight) && Left.All(l => l >= 0 && l + Width <= MapWidth);
