@@ -315,7 +315,7 @@ public sealed class Deconvnet
             {
                 signal = Densify(signal, pointFeatures, pointValues!);
                 pointFeatures = null;
-                next--; // the step itself runs on the dense signal below
+                break; // the step itself runs on the dense signal below
             }
         }
         if (pointFeatures is not null) throw new InvalidOperationException("The way down never reached a convolution.");

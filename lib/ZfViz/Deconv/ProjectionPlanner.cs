@@ -25,51 +25,53 @@ public sealed class ProjectionPlanner
     /// (1x1 for single activations, the whole map for whole maps): the largest intermediate tensor of one selection on
     /// the way down, divided into <see cref="ChunkElements"/>.
     /// </summary>
-    public int ChunkSize(ForwardTrace trace, int layer, int channels, int height, int width)
-    {
-        long c = channels, h = height, w = width, largest = c * h * w;
-        foreach (var (l, i) in net.StepIndicesDown(layer))
-        {
-            var step = net.Layers[l].Steps[i];
-            var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
-            // the way down keeps windows no larger than the map (WindowedSignal.FittedToMap); before fitting they are full size
-            largest = Math.Max(largest, (step is ConvStep conv ? conv.InChannels : c) * nh * nw);
-            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
-            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
-            if (step is ConvStep cs) c = cs.InChannels;
-        }
-        return (int)Math.Clamp(ChunkElements / Math.Max(1, largest), 1, int.MaxValue);
-    }
+    public int ChunkSize(ForwardTrace trace, int layer, int channels, int height, int width) =>
+        Fit(WindowSizes(trace, layer, channels, height, width).Largest);
 
     /// <summary>
     /// Selections per pass of <see cref="Deconvnet.Project"/> from single activations of <paramref name="layer"/>: as
     /// many as keep the projections it returns within <see cref="ChunkElements"/>. The way down splits them further
     /// wherever a step's output would not fit (<see cref="SelectionsPerPass"/>).
     /// </summary>
-    public int SelectionsPerCall(ForwardTrace trace, int layer)
-    {
-        long c = trace.Activations[layer].shape[1], h = 1, w = 1;
-        foreach (var (l, i) in net.StepIndicesDown(layer))
-        {
-            var step = net.Layers[l].Steps[i];
-            var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
-            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
-            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
-            if (step is ConvStep conv) c = conv.InChannels;
-        }
-        return (int)Math.Clamp(ChunkElements / Math.Max(1, c * h * w), 1, int.MaxValue);
-    }
+    public int SelectionsPerCall(ForwardTrace trace, int layer) =>
+        Fit(WindowSizes(trace, layer, trace.Activations[layer].shape[1], 1, 1).Final);
 
     /// <summary>
     /// How many selections of <paramref name="signal"/> <paramref name="step"/>'s reverse takes in one pass: its output
     /// (before fitting to the map) for that many stays within <see cref="ChunkElements"/>; at least one.
     /// </summary>
-    public int SelectionsPerPass(DeconvStep step, WindowedSignal signal)
+    public int SelectionsPerPass(DeconvStep step, WindowedSignal signal) =>
+        Fit(OutputElements(step, signal.Values.shape[1], signal.Height, signal.Width));
+
+    /// <summary>
+    /// Elements of one selection's signal on the way down from [channels, height, width] windows at
+    /// <paramref name="layer"/>: the largest a step makes, and the projection it ends as.
+    /// </summary>
+    (long Largest, long Final) WindowSizes(ForwardTrace trace, int layer, long channels, long height, long width)
     {
-        var (h, w) = step.Geometry.MapSize(signal.Height, signal.Width);
-        long channels = step is ConvStep conv ? conv.InChannels : signal.Values.shape[1];
-        return (int)Math.Clamp(ChunkElements / Math.Max(1, channels * h * w), 1, int.MaxValue);
+        long c = channels, h = height, w = width, largest = c * h * w;
+        foreach (var (l, i) in net.StepIndicesDown(layer))
+        {
+            var step = net.Layers[l].Steps[i];
+            largest = Math.Max(largest, OutputElements(step, c, h, w));
+            // the way down keeps windows no larger than the map (WindowedSignal.FittedToMap); before fitting they are full size
+            var (nh, nw) = step.Geometry.MapSize((int)h, (int)w);
+            h = Math.Min(nh, trace.Steps[l][i].InputHeight);
+            w = Math.Min(nw, trace.Steps[l][i].InputWidth);
+            if (step is ConvStep conv) c = conv.InChannels;
+        }
+        return (largest, c * h * w);
     }
+
+    /// <summary>Elements of one selection's output of <paramref name="step"/>'s reverse, before it is fitted to the map.</summary>
+    static long OutputElements(DeconvStep step, long channels, long height, long width)
+    {
+        var (h, w) = step.Geometry.MapSize((int)height, (int)width);
+        return (step is ConvStep conv ? conv.InChannels : channels) * h * w;
+    }
+
+    /// <summary>Selections whose tensors of <paramref name="perSelection"/> elements each fit in <see cref="ChunkElements"/>; at least one.</summary>
+    int Fit(long perSelection) => (int)Math.Clamp(ChunkElements / Math.Max(1, perSelection), 1, int.MaxValue);
 
     /// <summary>
     /// Floating-point operations of the transposed convolutions that projecting one activation of

@@ -23,22 +23,15 @@ public sealed class StepTrace : IDisposable
     /// </summary>
     public Tensor? Switches { get; internal set; }
 
-    Tensor? channelsLast;
-
-    /// <summary>
-    /// The switches channels last, [B*OutputHeight*OutputWidth, C]: row (image * OutputHeight + y) * OutputWidth + x
-    /// holds every channel's switch, so windows gather all channels of a position with one row index. Made on first use.
-    /// </summary>
-    public Tensor SwitchesChannelsLast =>
-        channelsLast ??= (Switches ?? throw new InvalidOperationException("No switches recorded.")).permute(0, 2, 3, 1).reshape(-1, Switches.shape[1]).DetachFromDisposeScope();
-
     Tensor? offsets;
 
     /// <summary>
-    /// The switches as positions inside their own pooling window, channels last like <see cref="SwitchesChannelsLast"/>:
-    /// [B*OutputHeight*OutputWidth, C] bytes holding ky * kernelX + kx. A window's switch then costs one byte to gather
-    /// instead of eight (four for kernels of more than 256 positions), and its place in an unpooled window is a table
-    /// lookup instead of index arithmetic. Made on first use.
+    /// The switches as positions inside their own pooling window (of <paramref name="pooling"/>, the step's own
+    /// geometry), channels last: [B*OutputHeight*OutputWidth, C] bytes holding ky * kernelX + kx, where row
+    /// (image * OutputHeight + y) * OutputWidth + x holds every channel's switch, so windows gather all channels of a
+    /// position with one row index. A window's switch then costs one byte to gather instead of eight (four for kernels
+    /// of more than 256 positions), and its place in an unpooled window is a table lookup instead of index arithmetic.
+    /// Made on first use.
     /// </summary>
     public Tensor SwitchOffsetsChannelsLast(WindowMap pooling)
     {
@@ -64,7 +57,6 @@ public sealed class StepTrace : IDisposable
     public void Dispose()
     {
         Switches?.Dispose();
-        channelsLast?.Dispose();
         offsets?.Dispose();
     }
 }
